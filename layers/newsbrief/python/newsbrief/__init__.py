@@ -1,0 +1,3 @@
+"""Newsbrief: parse, summarize and index news articles."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,124 @@
+"""The domain's models: what flows between the pipeline's stages and out of the API."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PARSED_SCHEMA_VERSION = 1
+SUMMARY_SCHEMA_VERSION = 1
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    PARSED = "parsed"
+    SUMMARIZED = "summarized"
+    INDEXED = "indexed"
+    REJECTED = "rejected"
+
+
+class SourceRef(BaseModel):
+    """The uploaded object an article came from."""
+
+    bucket: str
+    key: str
+    content_type: str
+    size: int
+    version_id: str | None = None
+    sequencer: str | None = None
+
+
+class ExtractedArticle(BaseModel):
+    """What the parser finds in one uploaded file, before the pipeline gives it an id."""
+
+    title: str
+    paragraphs: list[str]
+    author: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
+    section: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    content_type: str = "text/plain"
+
+
+class ParsedArticle(BaseModel):
+    """The parse stage's output, stored as JSON under the parsed prefix."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: int = PARSED_SCHEMA_VERSION
+    id: str
+    title: str
+    author: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
+    section: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    paragraphs: list[str]
+    word_count: int
+    reading_time_minutes: int
+    content_sha256: str
+    source: SourceRef
+    parsed_at: str
+    parser_version: str
+
+
+class Summary(BaseModel):
+    """The summarize stage's output, stored as JSON under the summaries prefix."""
+
+    schema_version: int = SUMMARY_SCHEMA_VERSION
+    id: str
+    sentences: list[str]
+    keywords: list[str] = Field(default_factory=list)
+    method: str
+    version: str
+    language: str | None = None
+    source_sha256: str | None = None
+    created_at: str | None = None
+
+
+class Rejection(BaseModel):
+    """Why an upload could not become an article; stored beside a copy of the upload."""
+
+    id: str
+    reason_code: str
+    reason: str
+    source: SourceRef
+    rejected_at: str
+
+
+class ArticleListItem(BaseModel):
+    id: str
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    status: Status
+    summary: list[str] = Field(default_factory=list)
+
+
+class SearchHit(BaseModel):
+    id: str
+    title: str
+    score: float
+    snippet: str
+    published: str | None = None
+
+
+class ApiError(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ApiError
+
+
+SummaryLength = Literal["short", "medium", "long"]
