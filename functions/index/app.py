@@ -1,0 +1,47 @@
+"""Index function: a queue batch of summary events → the search index, written once per batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from newsbrief import runtime
+from newsbrief.events import object_events
+from newsbrief.pipeline.index import IndexStage
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def collect_into(stage: IndexStage) -> Any:
+    @tracer.capture_method
+    def record_handler(record: SQSRecord) -> None:
+        for event in object_events(record.body):
+            stage.collect(event)
+
+    return record_handler
+
+
+@logger.inject_lambda_context(correlation_id_path="Records[0].messageId")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    stage = runtime.index_stage()
+    response = process_partial_response(
+        event=event, record_handler=collect_into(stage), processor=processor, context=context
+    )
+    # Upserts are idempotent by article id: if this raises, the whole batch is safely retried.
+    indexed = stage.flush()
+    metrics.add_metric(name="ArticlesIndexed", unit=MetricUnit.Count, value=len(indexed))
+    return response

@@ -1,0 +1,50 @@
+"""Summarize function: a queue batch of parsed-article events → summaries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from newsbrief import runtime
+from newsbrief.events import ObjectEvent, object_events
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
+
+
+def summarize_object(event: dict[str, Any]) -> dict[str, Any]:
+    article_id = runtime.summarize_stage().handle(ObjectEvent(**event))
+    if article_id and not event["removed"]:
+        metrics.add_metric(name="ArticlesSummarized", unit=MetricUnit.Count, value=1)
+    return {"article_id": article_id}
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    for event in object_events(record.body):
+        logger.append_keys(object_key=event.key)
+        runtime.idempotent(summarize_object, idempotency)(event=asdict(event))
+
+
+@logger.inject_lambda_context(correlation_id_path="Records[0].messageId")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency.register_lambda_context(context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,213 @@
+"""Parse stage: an upload under ``incoming/`` → parsed article JSON, or a recorded rejection."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+
+from newsbrief.errors import RejectedUploadError
+from newsbrief.events import ObjectEvent, article_id_for
+from newsbrief.models import ExtractedArticle, ParsedArticle, Rejection, SourceRef
+from newsbrief.settings import INCOMING_PREFIX
+from newsbrief.storage.articles import (
+    ArticleRepository,
+    FurnitureRepository,
+    StaleUpdateError,
+    now_iso,
+)
+from newsbrief.storage.objects import ObjectMissingError, ObjectStore
+
+logger = Logger(child=True)
+
+PARSER_VERSION = "1"
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class ParseOutcome:
+    article_ids: list[str]
+    rejected: str | None = None
+
+
+def build_article(
+    extracted: ExtractedArticle, article_id: str, source: SourceRef, parsed_at: str
+) -> ParsedArticle:
+    """Adds what the pipeline knows about an extracted article: its id, digest and size."""
+    text = "\n\n".join(extracted.paragraphs)
+    word_count = len(text.split())
+    return ParsedArticle(
+        id=article_id,
+        title=extracted.title,
+        author=extracted.author,
+        published=extracted.published,
+        modified=extracted.modified,
+        language=extracted.language,
+        url=extracted.url,
+        image=extracted.image,
+        section=extracted.section,
+        tags=extracted.tags,
+        paragraphs=extracted.paragraphs,
+        word_count=word_count,
+        reading_time_minutes=max(1, math.ceil(word_count / WORDS_PER_MINUTE)),
+        content_sha256=hashlib.sha256(f"{extracted.title}\n\n{text}".encode()).hexdigest(),
+        source=source.model_copy(update={"content_type": extracted.content_type}),
+        parsed_at=parsed_at,
+        parser_version=PARSER_VERSION,
+    )
+
+
+def article_ids_for_upload(key: str, count: int) -> list[str]:
+    """One article per upload keeps the key's id; a file holding several numbers them."""
+    base = article_id_for(key)
+    if count == 1:
+        return [base]
+    return [f"{base}-{n}" for n in range(1, count + 1)]
+
+
+def extract(
+    data: bytes,
+    filename: str,
+    content_type: str | None,
+    known_furniture: Collection[str] = (),
+) -> list[ExtractedArticle]:
+    from newsbrief.parsing import parse_upload
+
+    return parse_upload(
+        data, filename=filename, content_type=content_type, known_furniture=known_furniture
+    )
+
+
+class ParseStage:
+    def __init__(
+        self,
+        objects: ObjectStore,
+        articles: ArticleRepository,
+        furniture: FurnitureRepository | None = None,
+    ) -> None:
+        self._objects = objects
+        self._articles = articles
+        self._furniture = furniture
+
+    def handle(self, event: ObjectEvent) -> ParseOutcome:
+        if not event.key.startswith(INCOMING_PREFIX):
+            logger.warning(
+                "ignoring an object outside the incoming prefix", extra={"key": event.key}
+            )
+            return ParseOutcome(article_ids=[])
+        if event.removed:
+            return self._remove(event)
+        return self._parse(event)
+
+    def _parse(self, event: ObjectEvent) -> ParseOutcome:
+        try:
+            upload = self._objects.get_upload(event.key, event.version_id)
+        except ObjectMissingError:
+            # Deleted (or replaced) before it was read: its removal event cleans up.
+            logger.info("upload vanished before parsing", extra={"key": event.key})
+            return ParseOutcome(article_ids=[])
+        source = SourceRef(
+            bucket=event.bucket,
+            key=event.key,
+            content_type=upload.content_type or "application/octet-stream",
+            size=upload.size,
+            version_id=upload.version_id or event.version_id,
+            sequencer=event.sequencer,
+        )
+        try:
+            extracted = extract(upload.data, event.key, upload.content_type)
+            extracted = self._without_learned_furniture(upload.data, event, extracted)
+        except RejectedUploadError as rejection:
+            return self._reject(event, source, rejection)
+
+        parsed_at = now_iso()
+        ids = article_ids_for_upload(event.key, len(extracted))
+        recorded: list[str] = []
+        for article_id, item in zip(ids, extracted, strict=True):
+            article = build_article(item, article_id, source, parsed_at)
+            try:
+                self._articles.record_parsed(article)
+            except StaleUpdateError:
+                logger.info("a newer upload of this key is recorded", extra={"id": article_id})
+                continue
+            self._objects.put_parsed(article)
+            recorded.append(article_id)
+        if recorded:
+            self._retire_articles_not_in(event, set(ids))
+        return ParseOutcome(article_ids=recorded)
+
+    def _without_learned_furniture(
+        self, data: bytes, event: ObjectEvent, extracted: list[ExtractedArticle]
+    ) -> list[ExtractedArticle]:
+        """Lines that recur across uploads of one source are boilerplate for that source."""
+        if self._furniture is None:
+            return extracted
+        from newsbrief.parsing import furniture_candidates, source_of
+
+        upload_id = article_id_for(event.key)
+        known: set[str] = set()
+        for article in extracted:
+            source = source_of(event.key, article.url)
+            candidates = furniture_candidates(article)
+            known |= self._furniture.known(source, candidates, upload_id)
+            self._furniture.remember(source, candidates, upload_id)
+        if not known:
+            return extracted
+        return extract(data, event.key, None, known_furniture=known)
+
+    def _reject(
+        self, event: ObjectEvent, source: SourceRef, rejection: RejectedUploadError
+    ) -> ParseOutcome:
+        article_id = article_id_for(event.key)
+        logger.warning(
+            "upload rejected",
+            extra={"key": event.key, "reason_code": rejection.code, "reason": rejection.message},
+        )
+        previous = self._articles.get(article_id)
+        try:
+            self._articles.record_rejected(
+                article_id, event.key, event.sequencer, rejection.code, rejection.message
+            )
+        except StaleUpdateError:
+            return ParseOutcome(article_ids=[])
+        self._objects.put_rejection(
+            Rejection(
+                id=article_id,
+                reason_code=rejection.code,
+                reason=rejection.message,
+                source=source,
+                rejected_at=now_iso(),
+            )
+        )
+        if previous is not None and previous.get("content_sha256"):
+            # The key's earlier version was an article: its removal cascades to the index.
+            self._objects.delete_parsed(article_id)
+        self._retire_articles_not_in(event, {article_id})
+        return ParseOutcome(article_ids=[], rejected=rejection.code)
+
+    def _retire_articles_not_in(self, event: ObjectEvent, current: set[str]) -> None:
+        """A re-upload that holds fewer articles than before retires the rest."""
+        for article_id in self._articles.ids_for_source_key(event.key):
+            if article_id not in current:
+                self._delete_article(article_id, event.sequencer)
+
+    def _remove(self, event: ObjectEvent) -> ParseOutcome:
+        removed = [
+            article_id
+            for article_id in self._articles.ids_for_source_key(event.key)
+            if self._delete_article(article_id, event.sequencer)
+        ]
+        return ParseOutcome(article_ids=removed)
+
+    def _delete_article(self, article_id: str, sequencer: str | None) -> bool:
+        item = self._articles.get(article_id)
+        if item is None or not self._articles.delete(article_id, sequencer):
+            return False
+        if item.get("content_sha256"):
+            self._objects.delete_parsed(article_id)
+        if item.get("status") == "rejected":
+            self._objects.delete_rejection(article_id)
+        return True

@@ -1,0 +1,95 @@
+"""Summarize stage: a parsed article → its summary and keywords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from newsbrief.events import ObjectEvent
+from newsbrief.models import ParsedArticle, Summary
+from newsbrief.settings import PARSED_PREFIX
+from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_iso
+from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
+
+logger = Logger(child=True)
+
+DEFAULT_SENTENCES = 3
+
+
+def summarize_article(
+    article: ParsedArticle,
+    sentences: int | None = DEFAULT_SENTENCES,
+    length: str | None = None,
+    bedrock_client: Any = None,
+    bedrock_model_id: str = "",
+) -> Summary:
+    """The article's summary: extractive, or Bedrock's when configured and faithful."""
+    from newsbrief.summarizing import extract_keywords, summarize
+
+    result = summarize(
+        article.paragraphs,
+        title=article.title,
+        language=article.language,
+        sentences=None if length else sentences,
+        length=length,  # type: ignore[arg-type]
+    )
+    if bedrock_client is not None and bedrock_model_id:
+        from newsbrief.summarizing.bedrock import BedrockSummarizer
+
+        result = BedrockSummarizer(bedrock_client, bedrock_model_id).summarize(
+            article.paragraphs, fallback=result, title=article.title, language=article.language
+        )
+    return Summary(
+        id=article.id,
+        sentences=result.sentences,
+        keywords=extract_keywords(
+            article.paragraphs, title=article.title, language=article.language
+        ),
+        method=result.method,
+        version=result.version,
+        language=article.language,
+        source_sha256=article.content_sha256,
+        created_at=now_iso(),
+    )
+
+
+class SummarizeStage:
+    def __init__(
+        self,
+        objects: ObjectStore,
+        articles: ArticleRepository,
+        bedrock_client: Any = None,
+        bedrock_model_id: str = "",
+    ) -> None:
+        self._objects = objects
+        self._articles = articles
+        self._bedrock_client = bedrock_client
+        self._bedrock_model_id = bedrock_model_id
+
+    def handle(self, event: ObjectEvent) -> str | None:
+        if not event.key.startswith(PARSED_PREFIX):
+            logger.warning("ignoring an object outside the parsed prefix", extra={"key": event.key})
+            return None
+        article_id = article_id_from_key(event.key)
+        if event.removed:
+            if self._objects.summary_exists(article_id):
+                self._objects.delete_summary(article_id)
+            return article_id
+        try:
+            article = self._objects.get_parsed(article_id)
+        except ObjectMissingError:
+            logger.info("parsed article vanished", extra={"id": article_id})
+            return None
+        if not self._articles.is_current(article.id, article.content_sha256):
+            logger.info("skipping a superseded parse", extra={"id": article_id})
+            return None
+        summary = summarize_article(
+            article, bedrock_client=self._bedrock_client, bedrock_model_id=self._bedrock_model_id
+        )
+        try:
+            self._articles.record_summarized(summary)
+        except StaleUpdateError:
+            return None
+        self._objects.put_summary(summary)
+        return article_id

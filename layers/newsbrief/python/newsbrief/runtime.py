@@ -1,0 +1,101 @@
+"""The composition root: builds the stages from settings, with clients created on first use.
+
+Nothing here runs at import, so a test can start moto first and a handler module stays cheap
+to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from newsbrief.settings import get_settings
+from newsbrief.storage.articles import ArticleRepository, FurnitureRepository
+from newsbrief.storage.objects import ObjectStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    from newsbrief.indexing import SearchIndex
+    from newsbrief.pipeline.index import IndexStage
+    from newsbrief.pipeline.parse import ParseStage
+    from newsbrief.pipeline.summarize import SummarizeStage
+
+
+@cache
+def client(service: str) -> Any:
+    import boto3
+
+    return boto3.client(service)  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def dynamodb() -> Any:
+    import boto3
+
+    return boto3.resource("dynamodb")
+
+
+def object_store() -> ObjectStore:
+    return ObjectStore(client("s3"), get_settings().articles_bucket)
+
+
+def article_repository() -> ArticleRepository:
+    return ArticleRepository(dynamodb().Table(get_settings().articles_table))
+
+
+def search_index() -> SearchIndex:
+    from newsbrief.indexing import dynamodb_index
+
+    return dynamodb_index(client("dynamodb"), get_settings().search_index_table)
+
+
+def parse_stage() -> ParseStage:
+    from newsbrief.pipeline.parse import ParseStage
+
+    settings = get_settings()
+    furniture = FurnitureRepository(
+        dynamodb().Table(settings.articles_table), settings.furniture_min_sources
+    )
+    return ParseStage(object_store(), article_repository(), furniture)
+
+
+def summarize_stage() -> SummarizeStage:
+    from newsbrief.pipeline.summarize import SummarizeStage
+
+    model_id = get_settings().bedrock_model_id
+    bedrock = client("bedrock-runtime") if model_id else None
+    return SummarizeStage(object_store(), article_repository(), bedrock, model_id)
+
+
+def index_stage() -> IndexStage:
+    from newsbrief.pipeline.index import IndexStage
+
+    return IndexStage(object_store(), article_repository(), search_index())
+
+
+@cache
+def idempotent(function: Callable[..., Any], config: IdempotencyConfig) -> Callable[..., Any]:
+    """``function`` made idempotent on its ``event`` argument, with the table from settings."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        idempotent_function,
+    )
+
+    # One persistence layer per config: an instance keeps the first config it was used with.
+    store = DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table, boto3_client=client("dynamodb")
+    )
+    wrapped: Callable[..., Any] = idempotent_function(
+        data_keyword_argument="event", config=config, persistence_store=store
+    )(function)
+    return wrapped
+
+
+def reset() -> None:
+    """Forgets clients and settings (tests switch endpoints and environments)."""
+    client.cache_clear()
+    dynamodb.cache_clear()
+    idempotent.cache_clear()
+    get_settings.cache_clear()

@@ -1,0 +1,272 @@
+"""What the API offers readers and editors, independent of HTTP."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from newsbrief.errors import RejectedUploadError
+from newsbrief.events import article_id_for
+from newsbrief.models import ArticleListItem, ParsedArticle, SearchHit, SourceRef, Status
+from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
+from newsbrief.storage.articles import ArticleRepository, list_item, now_iso
+from newsbrief.storage.objects import ObjectMissingError, ObjectStore
+
+if TYPE_CHECKING:
+    from newsbrief.indexing import SearchIndex, SearchPage, SearchRequest
+
+ACCEPTED_TYPES: dict[str, str] = {
+    "text/html": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "application/json": ".json",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+_UNSAFE_FILENAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+class ServiceError(Exception):
+    """A request the service cannot serve; ``status`` is the HTTP status it maps to."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class Submission(BaseModel):
+    id: str
+    key: str
+    status: Status
+
+
+class ArticleDetail(BaseModel):
+    """A parsed article with its pipeline status; fields are null until the stage that sets them."""
+
+    id: str
+    status: Status
+    source_key: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
+    section: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    paragraphs: list[str] = Field(default_factory=list)
+    word_count: int | None = None
+    reading_time_minutes: int | None = None
+    content_sha256: str | None = None
+    summary: list[str] = Field(default_factory=list)
+    summary_method: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    duplicate_of: str | None = None
+    updated_at: str | None = None
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str | None
+    summary: list[str]
+    method: str
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleListItem]
+    next_cursor: str | None
+
+
+class ParsePreview(BaseModel):
+    articles: list[ParsedArticle]
+
+
+class SummaryPreview(BaseModel):
+    title: str
+    language: str | None
+    summary: list[str]
+    keywords: list[str]
+    method: str
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def upload_name(filename: str | None, content_type: str) -> str:
+    """A safe object name under ``incoming/``: the caller's file name, or a fresh one."""
+    extension = ACCEPTED_TYPES[content_type]
+    if not filename:
+        return f"{uuid.uuid4().hex}{extension}"
+    name = _UNSAFE_FILENAME.sub("-", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .-")
+    if not name:
+        raise ServiceError(400, "invalid_filename", "filename has no usable characters")
+    return name[:200]
+
+
+def check_upload(data: bytes, content_type: str | None) -> str:
+    kind = media_type(content_type)
+    if kind not in ACCEPTED_TYPES:
+        accepted = ", ".join(sorted(ACCEPTED_TYPES))
+        raise ServiceError(
+            415, "unsupported_media_type", f"Content-Type must be one of: {accepted}"
+        )
+    if len(data) > MAX_API_UPLOAD_BYTES:
+        raise ServiceError(
+            413, "payload_too_large", f"articles are limited to {MAX_API_UPLOAD_BYTES} bytes"
+        )
+    if not data.strip():
+        raise ServiceError(400, "empty_body", "the request body is empty")
+    return kind
+
+
+class NewsroomService:
+    def __init__(
+        self,
+        objects: ObjectStore,
+        articles: ArticleRepository,
+        index_factory: Callable[[], SearchIndex],
+    ) -> None:
+        self._objects = objects
+        self._articles = articles
+        self._index_factory = index_factory
+        self._index: SearchIndex | None = None
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = self._index_factory()
+        return self._index
+
+    def submit(self, data: bytes, content_type: str | None, filename: str | None) -> Submission:
+        kind = check_upload(data, content_type)
+        key = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
+        article_id = article_id_for(key)
+        self._articles.mark_queued(article_id, key)
+        self._objects.put_upload(key.removeprefix(INCOMING_PREFIX), data, kind)
+        return Submission(id=article_id, key=key, status=Status.QUEUED)
+
+    def list_articles(
+        self, limit: int, cursor: str | None, language: str | None, key: str | None
+    ) -> ArticlePage:
+        if key is not None:
+            items = []
+            for article_id in self._articles.ids_for_source_key(key):
+                item = self._articles.get(article_id)
+                if item is not None:
+                    items.append(list_item(item))
+            return ArticlePage(items=items[:limit], next_cursor=None)
+        items, next_cursor = self._articles.list_items(limit, cursor, language)
+        return ArticlePage(items=items, next_cursor=next_cursor)
+
+    def article(self, article_id: str) -> ArticleDetail:
+        item = self._require(article_id)
+        detail: dict[str, Any] = {
+            "id": article_id,
+            "status": item.get("status", Status.QUEUED.value),
+            "source_key": item.get("source_key"),
+            "reason_code": item.get("reason_code"),
+            "reason": item.get("reason"),
+            "summary": list(item.get("summary", [])),
+            "summary_method": item.get("summary_method"),
+            "keywords": list(item.get("keywords", [])),
+            "duplicate_of": item.get("duplicate_of"),
+            "updated_at": item.get("updated_at"),
+        }
+        if item.get("content_sha256"):
+            try:
+                parsed = self._objects.get_parsed(article_id)
+            except ObjectMissingError:
+                parsed = None
+            if parsed is not None:
+                detail |= parsed.model_dump(exclude={"source", "schema_version", "parsed_at"})
+        return ArticleDetail.model_validate(detail)
+
+    def summary(self, article_id: str, sentences: int | None, length: str | None) -> ArticleSummary:
+        item = self._require(article_id)
+        if not item.get("content_sha256"):
+            raise ServiceError(
+                409, "not_parsed", f"article {article_id} is {item.get('status')}: no summary yet"
+            )
+        stored = list(item.get("summary", []))
+        if stored and sentences is None and length is None:
+            return ArticleSummary(
+                id=article_id,
+                title=item.get("title"),
+                summary=stored,
+                method=str(item.get("summary_method")),
+            )
+        from newsbrief.pipeline.summarize import summarize_article
+
+        article = self._objects.get_parsed(article_id)
+        summary = summarize_article(article, sentences=sentences or 3, length=length)
+        return ArticleSummary(
+            id=article_id, title=article.title, summary=summary.sentences, method=summary.method
+        )
+
+    def delete(self, article_id: str) -> None:
+        item = self._require(article_id)
+        self._objects.delete_upload(str(item["source_key"]))
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        return self.index.search(request)
+
+    def related(self, article_id: str, limit: int) -> list[SearchHit]:
+        self._require(article_id)
+        return self.index.related(article_id, limit)
+
+    def _require(self, article_id: str) -> dict[str, Any]:
+        item = self._articles.get(article_id)
+        if item is None:
+            raise ServiceError(404, "not_found", f"no article with id {article_id}")
+        return item
+
+
+def preview_parse(data: bytes, content_type: str | None, filename: str | None) -> ParsePreview:
+    """Runs the parse stage on a request body without storing anything."""
+    from newsbrief.pipeline.parse import article_ids_for_upload, build_article, extract
+
+    kind = check_upload(data, content_type)
+    name = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
+    try:
+        extracted = extract(data, name, kind)
+    except RejectedUploadError as rejection:
+        raise ServiceError(422, rejection.code, rejection.message) from rejection
+    source = SourceRef(bucket="", key=name, content_type=kind, size=len(data))
+    parsed_at = now_iso()
+    ids = article_ids_for_upload(name, len(extracted))
+    return ParsePreview(
+        articles=[
+            build_article(article, article_id, source, parsed_at)
+            for article_id, article in zip(ids, extracted, strict=True)
+        ]
+    )
+
+
+def preview_summary(
+    data: bytes,
+    content_type: str | None,
+    filename: str | None,
+    sentences: int | None,
+    length: str | None,
+) -> SummaryPreview:
+    from newsbrief.pipeline.summarize import summarize_article
+
+    article = preview_parse(data, content_type, filename).articles[0]
+    summary = summarize_article(article, sentences=sentences or 3, length=length)
+    return SummaryPreview(
+        title=article.title,
+        language=article.language,
+        summary=summary.sentences,
+        keywords=summary.keywords,
+        method=summary.method,
+    )

@@ -1,0 +1,375 @@
+"""The articles table: one item per article with its status, metadata and summary.
+
+Stale work never overwrites newer work: parse results are conditional on the S3 event's
+sequencer, later stages on the content digest of the parse they started from.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from newsbrief.models import ArticleListItem, ParsedArticle, Status, Summary
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+else:
+    Table = Any
+
+# Listing is spread over a few partition keys so that no key takes every write.
+LISTING_SHARDS = 8
+SEQUENCER_WIDTH = 32
+
+
+class StaleUpdateError(Exception):
+    """A newer version of the article is already recorded (or the article is gone)."""
+
+
+class InvalidCursorError(ValueError):
+    """A listing cursor that this service did not issue."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _sequencer_sort(sequencer: str | None) -> str:
+    return (sequencer or "").upper().rjust(SEQUENCER_WIDTH, "0")
+
+
+def _listing_shard(article_id: str) -> str:
+    digest = hashlib.sha256(article_id.encode()).digest()
+    return str(digest[0] % LISTING_SHARDS)
+
+
+def _encode_cursor(positions: dict[str, str | None]) -> str:
+    raw = json.dumps({"v": 1, "p": positions}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> dict[str, str | None]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        document = json.loads(raw)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursorError("cursor is not valid") from exc
+    positions = document.get("p") if isinstance(document, dict) else None
+    if (
+        document.get("v") != 1
+        or not isinstance(positions, dict)
+        or set(positions) != {str(n) for n in range(LISTING_SHARDS)}
+        or not all(value is None or isinstance(value, str) for value in positions.values())
+    ):
+        raise InvalidCursorError("cursor is not valid")
+    return positions
+
+
+class ArticleRepository:
+    """Data access for article items; takes a DynamoDB Table resource from outside."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, article_id: str) -> dict[str, Any] | None:
+        response = self._table.get_item(Key={"id": article_id})
+        item = response.get("Item")
+        if item is None or item.get("kind") != "article":
+            return None
+        return dict(item)
+
+    def mark_queued(self, article_id: str, key: str) -> None:
+        created = now_iso()
+        self._table.update_item(
+            Key={"id": article_id},
+            UpdateExpression=(
+                "SET kind = :kind, #status = :status, source_key = :key, updated_at = :now, "
+                "created_at = if_not_exists(created_at, :now), "
+                "listing_shard = if_not_exists(listing_shard, :shard), "
+                "listing_sort = if_not_exists(listing_sort, :sort) "
+                "REMOVE reason_code, reason"
+            ),
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":kind": "article",
+                ":status": Status.QUEUED.value,
+                ":key": key,
+                ":now": created,
+                ":shard": _listing_shard(article_id),
+                ":sort": f"{created}#{article_id}",
+            },
+        )
+
+    def record_parsed(self, article: ParsedArticle) -> None:
+        now = now_iso()
+        listing_date = article.published or article.parsed_at
+        self._conditional_on_sequencer(
+            article.id,
+            article.source.sequencer,
+            "SET kind = :kind, #status = :status, source_key = :key, title = :title, "
+            "author = :author, published = :published, #language = :language, #url = :url, "
+            "tags = :tags, word_count = :words, content_sha256 = :sha, updated_at = :now, "
+            "created_at = if_not_exists(created_at, :now), listing_shard = :shard, "
+            "listing_sort = :sort, seq_sort = :seq "
+            "REMOVE reason_code, reason, summary, keywords, summary_method, summary_version, "
+            "duplicate_of, indexed_at",
+            {
+                ":kind": "article",
+                ":status": Status.PARSED.value,
+                ":key": article.source.key,
+                ":title": article.title,
+                ":author": article.author,
+                ":published": article.published,
+                ":language": article.language,
+                ":url": article.url,
+                ":tags": article.tags,
+                ":words": article.word_count,
+                ":sha": article.content_sha256,
+                ":now": now,
+                ":shard": _listing_shard(article.id),
+                ":sort": f"{listing_date}#{article.id}",
+            },
+            {"#language": "language", "#url": "url"},
+        )
+
+    def record_rejected(
+        self, article_id: str, key: str, sequencer: str | None, code: str, reason: str
+    ) -> None:
+        now = now_iso()
+        self._conditional_on_sequencer(
+            article_id,
+            sequencer,
+            "SET kind = :kind, #status = :status, source_key = :key, reason_code = :code, "
+            "reason = :reason, updated_at = :now, created_at = if_not_exists(created_at, :now), "
+            "listing_shard = :shard, listing_sort = if_not_exists(listing_sort, :sort), "
+            "seq_sort = :seq "
+            "REMOVE summary, keywords, content_sha256",
+            {
+                ":kind": "article",
+                ":status": Status.REJECTED.value,
+                ":key": key,
+                ":code": code,
+                ":reason": reason,
+                ":now": now,
+                ":shard": _listing_shard(article_id),
+                ":sort": f"{now}#{article_id}",
+            },
+            {},
+        )
+
+    def record_summarized(self, summary: Summary) -> None:
+        self._conditional_on_content(
+            summary.id,
+            summary.source_sha256,
+            "SET #status = :status, summary = :sentences, "
+            "keywords = :keywords, summary_method = :method, summary_version = :version, "
+            "updated_at = :now",
+            {
+                ":status": Status.SUMMARIZED.value,
+                ":sentences": summary.sentences,
+                ":keywords": summary.keywords,
+                ":method": summary.method,
+                ":version": summary.version,
+                ":now": now_iso(),
+            },
+        )
+
+    def record_indexed(
+        self, article_id: str, content_sha256: str, duplicate_of: str | None
+    ) -> None:
+        values: dict[str, Any] = {":status": Status.INDEXED.value, ":now": now_iso()}
+        expression = "SET #status = :status, indexed_at = :now, updated_at = :now"
+        if duplicate_of:
+            expression += ", duplicate_of = :dup"
+            values[":dup"] = duplicate_of
+        else:
+            expression += " REMOVE duplicate_of"
+        self._conditional_on_content(article_id, content_sha256, expression, values)
+
+    def is_current(self, article_id: str, content_sha256: str | None) -> bool:
+        item = self.get(article_id)
+        return item is not None and item.get("content_sha256") == content_sha256
+
+    def delete(self, article_id: str, sequencer: str | None) -> bool:
+        """Deletes the item unless a newer upload of its key was recorded after the removal."""
+        try:
+            self._table.delete_item(
+                Key={"id": article_id},
+                ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
+                ExpressionAttributeValues={":seq": _sequencer_sort(sequencer)},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def ids_for_source_key(self, key: str) -> list[str]:
+        response = self._table.query(
+            IndexName="SourceKeyIndex",
+            KeyConditionExpression="source_key = :key",
+            ExpressionAttributeValues={":key": key},
+        )
+        return sorted(str(item["id"]) for item in response.get("Items", []))
+
+    def list_items(
+        self, limit: int, cursor: str | None = None, language: str | None = None
+    ) -> tuple[list[ArticleListItem], str | None]:
+        """Newest first across the listing shards; the cursor keeps each shard's position."""
+        positions: dict[str, str | None] = (
+            _decode_cursor(cursor) if cursor else dict.fromkeys(_shard_names(), "")
+        )
+        candidates: list[tuple[str, str, dict[str, Any]]] = []
+        returned: dict[str, int] = {}
+        for shard, position in positions.items():
+            if position is None:
+                continue
+            found = self._query_shard(shard, position, limit, language)
+            returned[shard] = len(found)
+            candidates.extend((str(item["listing_sort"]), shard, item) for item in found)
+        candidates.sort(key=lambda entry: entry[0], reverse=True)
+        page = candidates[:limit]
+        next_positions: dict[str, str | None] = dict(positions)
+        taken: dict[str, int] = {}
+        for sort_key, shard, _ in page:
+            next_positions[shard] = sort_key
+            taken[shard] = taken.get(shard, 0) + 1
+        for shard, count in returned.items():
+            # A shard that returned less than asked and was used up has nothing older.
+            if count < limit and taken.get(shard, 0) == count:
+                next_positions[shard] = None
+        items = [list_item(item) for _, _, item in page]
+        more = any(position is not None for position in next_positions.values())
+        return items, _encode_cursor(next_positions) if more and page else None
+
+    def _query_shard(
+        self, shard: str, before: str, limit: int, language: str | None
+    ) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "IndexName": "ListingIndex",
+            "ScanIndexForward": False,
+            "KeyConditionExpression": "listing_shard = :shard"
+            + (" AND listing_sort < :before" if before else ""),
+            "ExpressionAttributeValues": {":shard": shard},
+            "Limit": limit,
+        }
+        if before:
+            kwargs["ExpressionAttributeValues"][":before"] = before
+        if language:
+            kwargs["FilterExpression"] = "#language = :language"
+            kwargs["ExpressionAttributeNames"] = {"#language": "language"}
+            kwargs["ExpressionAttributeValues"][":language"] = language
+        found: list[dict[str, Any]] = []
+        while len(found) < limit:
+            response = self._table.query(**kwargs)
+            found.extend(dict(item) for item in response.get("Items", []))
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                break
+            kwargs["ExclusiveStartKey"] = last_key
+        return found[:limit]
+
+    def _conditional_on_sequencer(
+        self,
+        article_id: str,
+        sequencer: str | None,
+        expression: str,
+        values: dict[str, Any],
+        names: dict[str, str],
+    ) -> None:
+        try:
+            self._table.update_item(
+                Key={"id": article_id},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
+                ExpressionAttributeNames={"#status": "status", **names},
+                ExpressionAttributeValues={**values, ":seq": _sequencer_sort(sequencer)},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleUpdateError(article_id) from exc
+            raise
+
+    def _conditional_on_content(
+        self, article_id: str, content_sha256: str | None, expression: str, values: dict[str, Any]
+    ) -> None:
+        try:
+            self._table.update_item(
+                Key={"id": article_id},
+                UpdateExpression=expression,
+                ConditionExpression="content_sha256 = :sha",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={**values, ":sha": content_sha256},
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleUpdateError(article_id) from exc
+            raise
+
+
+class FurnitureRepository:
+    """Lines seen across many uploads of one source: learned boilerplate, kept in the table."""
+
+    def __init__(self, table: Table, min_uploads: int) -> None:
+        self._table = table
+        self._min_uploads = min_uploads
+
+    @staticmethod
+    def _item_id(source: str, line: str) -> str:
+        digest = hashlib.sha256(line.encode("utf-8")).hexdigest()[:24]
+        return f"furniture#{source}#{digest}"
+
+    def known(self, source: str, lines: Collection[str], exclude_upload: str) -> set[str]:
+        """The lines among ``lines`` that other uploads of ``source`` also carried."""
+        by_id = {self._item_id(source, line): line for line in lines}
+        known: set[str] = set()
+        ids = list(by_id)
+        resource = self._table.meta.client
+        for start in range(0, len(ids), 100):
+            request: Any = {
+                self._table.name: {
+                    "Keys": [{"id": item_id} for item_id in ids[start : start + 100]]
+                }
+            }
+            while request:
+                response = resource.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table.name, []):
+                    uploads = set(item.get("uploads", set())) - {exclude_upload}
+                    if len(uploads) >= self._min_uploads - 1:
+                        known.add(by_id[str(item["id"])])
+                request = response.get("UnprocessedKeys") or {}
+        return known
+
+    def remember(self, source: str, lines: Iterable[str], upload: str) -> None:
+        for line in lines:
+            self._table.update_item(
+                Key={"id": self._item_id(source, line)},
+                UpdateExpression="SET kind = :kind, #text = :text ADD uploads :upload",
+                ExpressionAttributeNames={"#text": "text"},
+                ExpressionAttributeValues={
+                    ":kind": "furniture",
+                    ":text": line,
+                    ":upload": {upload},
+                },
+            )
+
+
+def _shard_names() -> list[str]:
+    return [str(n) for n in range(LISTING_SHARDS)]
+
+
+def list_item(item: dict[str, Any]) -> ArticleListItem:
+    return ArticleListItem(
+        id=str(item["id"]),
+        title=item.get("title"),
+        published=item.get("published"),
+        language=item.get("language"),
+        status=Status(str(item.get("status", Status.QUEUED.value))),
+        summary=[str(sentence) for sentence in item.get("summary", [])],
+    )

@@ -1,0 +1,1 @@
+"""The local stack: template.yaml on an embedded moto server, with the functions' real handlers."""

@@ -1,0 +1,120 @@
+"""``python -m local serve|demo``: the local stack, with or without the sample articles."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import mimetypes
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from local.stack import ROOT, LocalStack, start
+
+SAMPLES = ROOT / "examples" / "articles"
+CONTENT_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".json": "application/json"}
+
+
+def api_get(stack: LocalStack, path: str, **params: Any) -> Any:
+    query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
+    url = f"{stack.api_url}{path}" + (f"?{query}" if query else "")
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own localhost API
+        return json.loads(response.read())
+
+
+def upload_samples(stack: LocalStack, folder: Path) -> list[str]:
+    s3 = stack.client("s3")
+    keys = []
+    for path in sorted(folder.iterdir()):
+        if path.name.lower() == "readme.md" or not path.is_file():
+            continue
+        key = f"incoming/{path.name}"
+        content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        s3.put_object(
+            Bucket=stack.bucket,
+            Key=key,
+            Body=path.read_bytes(),
+            ContentType=content_type or "application/octet-stream",
+        )
+        keys.append(key)
+    return keys
+
+
+def wait_until_settled(stack: LocalStack, keys: list[str], timeout: float) -> dict[str, list[Any]]:
+    """Waits until every key's articles are indexed or rejected; returns them by key."""
+    deadline = time.monotonic() + timeout
+    settled: dict[str, list[Any]] = {}
+    while time.monotonic() < deadline and len(settled) < len(keys):
+        for key in keys:
+            if key in settled:
+                continue
+            items = api_get(stack, "/articles", key=key)["items"]
+            if items and all(item["status"] in ("indexed", "rejected") for item in items):
+                settled[key] = items
+        time.sleep(0.5)
+    return settled
+
+
+def report(stack: LocalStack, settled: dict[str, list[Any]], total: int, seconds: float) -> None:
+    print(f"\n{len(settled)} of {total} uploads processed in {seconds:.1f} s\n")
+    indexed = [item for items in settled.values() for item in items if item["status"] == "indexed"]
+    for key, items in sorted(settled.items()):
+        for item in items:
+            title = item["title"] or "(no title)"
+            print(f"  [{item['status']:8}] {title[:70]:70}  {item['language'] or '':2}  {key}")
+    seed = next(
+        (item for key, items in settled.items() if "seed" in key for item in items), None
+    ) or (indexed[0] if indexed else None)
+    if seed:
+        summary = api_get(stack, f"/articles/{seed['id']}/summary")
+        print(f"\nSummary of “{summary['title']}” ({summary['method']}):")
+        for sentence in summary["summary"]:
+            print(f"  • {sentence}")
+    query = "Uzbekistan Afghanistan"
+    results = api_get(stack, "/search", q=query, limit=3)
+    print(f"\nSearch “{query}”: {results['total']} results")
+    for hit in results["items"]:
+        print(f"  {hit['score']:6.2f}  {hit['title']}")
+    print(f"\nTry: curl '{stack.api_url}/search?q=city+council+budget'")
+    print(f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("command", choices=["serve", "demo"])
+    parser.add_argument("--samples", type=Path, default=SAMPLES)
+    parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the demo")
+    parser.add_argument("--exit", action="store_true", help="stop after the demo's report")
+    args = parser.parse_args(argv)
+
+    stack = start()
+    print(json.dumps(stack.banner()), flush=True)
+    if args.command == "demo":
+        began = time.monotonic()
+        keys = upload_samples(stack, args.samples)
+        settled = wait_until_settled(stack, keys, args.wait)
+        report(stack, settled, len(keys), time.monotonic() - began)
+        if len(settled) < len(keys):
+            print("some uploads did not settle in time", file=sys.stderr)
+            stack.stop()
+            return 1
+    if args.exit:
+        stack.stop()
+        return 0
+    print("Serving; press Ctrl-C to stop.", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stopped.wait()
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Runs the functions' real handlers in-process, fed the way Lambda's event sources feed them."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from local.template import ACCOUNT_ID, REGION, QueueMapping
+
+log = logging.getLogger("newsbrief.local")
+
+
+@dataclass
+class LambdaContext:
+    """The part of Lambda's context object that handlers and Powertools read."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    timeout_seconds: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/local"
+    log_stream_name: str = "local"
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        elapsed = time.monotonic() - self.started
+        return max(0, int((self.timeout_seconds - elapsed) * 1000))
+
+
+class Function:
+    """One function's handler, imported once; calls are serialized like one warm instance."""
+
+    def __init__(self, name: str, code_dir: Path, handler: str, memory_mb: int, timeout: int):
+        self.name = name
+        self.memory_mb = memory_mb
+        self.timeout = timeout
+        module_name, _, self._attribute = handler.rpartition(".")
+        self._module = _load_module(f"newsbrief_function_{name}", code_dir / f"{module_name}.py")
+        self._lock = threading.Lock()
+        self.invocations = 0
+        self.errors = 0
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        handler = getattr(self._module, self._attribute)
+        context = LambdaContext(self.name, self.memory_mb, self.timeout)
+        with self._lock:
+            self.invocations += 1
+            try:
+                return handler(event, context)
+            except Exception:
+                self.errors += 1
+                raise
+
+
+def _load_module(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for message in messages
+        ]
+    }
+
+
+class QueuePoller(threading.Thread):
+    """Lambda's SQS event source mapping: batches, partial failures, retries, dead letters.
+
+    Failed messages go back to the queue after ``retry_delay`` seconds (instead of the full
+    visibility timeout, so the local stack settles quickly); the queue's redrive policy moves
+    them to the dead-letter queue after maxReceiveCount receives.
+    """
+
+    def __init__(
+        self,
+        mapping: QueueMapping,
+        function: Function,
+        sqs: Any,
+        queue_url: str,
+        queue_arn: str,
+        retry_delay: int = 1,
+    ) -> None:
+        super().__init__(name=f"poller-{mapping.function}", daemon=True)
+        self.mapping = mapping
+        self.function = function
+        self._sqs = sqs
+        self._queue_url = queue_url
+        self._queue_arn = queue_arn
+        self._retry_delay = retry_delay
+        self._stopped = threading.Event()
+        self.batches = 0
+        self.failed_messages = 0
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                self.poll_once(wait_seconds=1)
+            except Exception:
+                log.exception("poller %s failed to poll", self.mapping.function)
+                self._stopped.wait(1)
+
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """Receives one batch and runs it; returns how many messages it received."""
+        response = self._sqs.receive_message(
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=min(self.mapping.batch_size, 10),
+            WaitTimeSeconds=wait_seconds,
+            VisibilityTimeout=max(self.mapping.timeout + 1, self._retry_delay),
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        self.batches += 1
+        failed = self._run_batch(messages)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        if done:
+            self._sqs.delete_message_batch(
+                QueueUrl=self._queue_url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)
+                ],
+            )
+        retried = [m for m in messages if m["MessageId"] in failed]
+        self.failed_messages += len(retried)
+        if retried:
+            self._sqs.change_message_visibility_batch(
+                QueueUrl=self._queue_url,
+                Entries=[
+                    {
+                        "Id": str(n),
+                        "ReceiptHandle": m["ReceiptHandle"],
+                        "VisibilityTimeout": self._retry_delay,
+                    }
+                    for n, m in enumerate(retried)
+                ],
+            )
+        return len(messages)
+
+    def _run_batch(self, messages: list[dict[str, Any]]) -> set[str]:
+        every_message = {m["MessageId"] for m in messages}
+        try:
+            result = self.function.invoke(sqs_event(messages, self._queue_arn))
+        except Exception:
+            log.exception("function %s failed on a batch", self.mapping.function)
+            return every_message
+        if not self.mapping.report_batch_item_failures or not isinstance(result, dict):
+            return set()
+        return {str(failure["itemIdentifier"]) for failure in result.get("batchItemFailures", [])}

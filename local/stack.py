@@ -1,0 +1,144 @@
+"""Starts the whole stack on localhost: moto, the template's resources, pollers and the API."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local.api_gateway import ApiGateway, serve
+from local.functions import Function, QueuePoller
+from local.resources import create_resources
+from local.template import REGION, StackSpec, read_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+STACK_NAME = "newsbrief"
+
+
+@dataclass
+class LocalStack:
+    spec: StackSpec
+    s3_endpoint: str
+    api_url: str
+    api_key: str
+    functions: dict[str, Function]
+    pollers: list[QueuePoller]
+    queue_urls: dict[str, str]
+    _stoppers: list[Any] = field(default_factory=list)
+
+    @property
+    def bucket(self) -> str:
+        return self.spec.bucket_name
+
+    def banner(self) -> dict[str, str]:
+        return {
+            "s3_endpoint": self.s3_endpoint,
+            "api_url": self.api_url,
+            "bucket": self.bucket,
+            "api_key": self.api_key,
+        }
+
+    def client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.s3_endpoint, region_name=REGION)
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        for stop in reversed(self._stoppers):
+            stop()
+
+
+def _configure_environment(endpoint: str, spec: StackSpec) -> None:
+    """What Lambda would give the functions, pointed at the embedded moto server."""
+    defaults = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("NEWSBRIEF_LOG_LEVEL", "WARNING"),
+    }
+    for name, value in defaults.items():
+        os.environ[name] = value
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.update(spec.environment)
+    os.environ["POWERTOOLS_LOG_LEVEL"] = defaults["POWERTOOLS_LOG_LEVEL"]
+
+
+def start(
+    s3_port: int | None = None,
+    api_port: int | None = None,
+    api_key: str | None = None,
+    retry_delay: int = 1,
+    start_pollers: bool = True,
+) -> LocalStack:
+    from moto.server import ThreadedMotoServer
+
+    s3_port = s3_port if s3_port is not None else int(os.environ.get("NEWSBRIEF_S3_PORT", "5000"))
+    api_port = (
+        api_port if api_port is not None else int(os.environ.get("NEWSBRIEF_API_PORT", "3000"))
+    )
+    api_key = api_key or os.environ.get("NEWSBRIEF_API_KEY") or secrets.token_urlsafe(24)
+
+    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
+    moto_server.start()
+    host, port = moto_server.get_host_and_port()  # port 0 picks a free one
+    endpoint = f"http://{host}:{port}"
+
+    spec, resolver = read_stack(TEMPLATE, STACK_NAME)
+    _configure_environment(endpoint, spec)
+
+    from newsbrief import runtime
+
+    runtime.reset()
+    s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
+    queue_urls = create_resources(spec, s3, sqs, dynamodb)
+
+    functions: dict[str, Function] = {}
+
+    def function(name: str, code_dir: Path, handler: str, memory: int, timeout: int) -> Function:
+        if name not in functions:
+            functions[name] = Function(name, code_dir, handler, memory, timeout)
+        return functions[name]
+
+    pollers = []
+    for mapping in spec.mappings:
+        runner = function(
+            mapping.function, mapping.code_dir, mapping.handler, mapping.memory_mb, mapping.timeout
+        )
+        pollers.append(
+            QueuePoller(
+                mapping,
+                runner,
+                sqs,
+                queue_urls[mapping.queue_logical_id],
+                resolver.arns[mapping.queue_logical_id],
+                retry_delay=retry_delay,
+            )
+        )
+    for route in spec.routes:
+        function(route.function, route.code_dir, route.handler, 512, 29)
+
+    gateway = ApiGateway(spec.routes, functions, api_key, spec.binary_media_types)
+    http_server = serve(gateway, "127.0.0.1", api_port)
+    stack = LocalStack(
+        spec=spec,
+        s3_endpoint=endpoint,
+        api_url=f"http://127.0.0.1:{http_server.server_port}",
+        api_key=api_key,
+        functions=functions,
+        pollers=pollers,
+        queue_urls=queue_urls,
+    )
+    stack._stoppers.extend([moto_server.stop, http_server.shutdown])
+    if start_pollers:
+        for poller in pollers:
+            poller.start()
+    return stack
