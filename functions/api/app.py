@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from functools import cache
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -66,7 +65,6 @@ app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
 app.enable_swagger(path="/swagger", title="Newsbrief API", version="1.0.0")
 
 
-@cache
 def service() -> NewsroomService:
     return NewsroomService(
         runtime.object_store(), runtime.article_repository(), runtime.search_index

@@ -98,11 +98,3 @@ def object_events(message_body: str) -> list[ObjectEvent]:
             )
         )
     return events
-
-
-def sequencer_is_older(candidate: str | None, current: str | None) -> bool:
-    """S3 sequencers of one key order its events; compare them as equal-width hex numbers."""
-    if not candidate or not current:
-        return False
-    width = max(len(candidate), len(current))
-    return candidate.rjust(width, "0").upper() < current.rjust(width, "0").upper()

@@ -1,0 +1,161 @@
+"""Shared fixtures: the template's resources in moto, and the functions run as Lambda would."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+# Credentials must be set before boto3 loads.
+from moto import mock_aws
+
+from local.api_gateway import ApiGateway
+from local.functions import Function, QueuePoller
+from local.resources import create_resources
+from local.template import StackSpec, read_stack
+from newsbrief import runtime
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+API_KEY = "test-api-key"
+
+
+@pytest.fixture(scope="session")
+def stack_spec() -> tuple[StackSpec, Any]:
+    return read_stack(ROOT / "template.yaml", "newsbrief")
+
+
+@pytest.fixture(scope="session")
+def functions(stack_spec: tuple[StackSpec, Any]) -> dict[str, Function]:
+    spec, _ = stack_spec
+    os.environ.update(spec.environment)
+    loaded: dict[str, Function] = {}
+    for mapping in spec.mappings:
+        loaded.setdefault(
+            mapping.function,
+            Function(
+                mapping.function,
+                mapping.code_dir,
+                mapping.handler,
+                mapping.memory_mb,
+                mapping.timeout,
+            ),
+        )
+    for route in spec.routes:
+        loaded.setdefault(
+            route.function, Function(route.function, route.code_dir, route.handler, 512, 29)
+        )
+    return loaded
+
+
+@dataclass
+class Api:
+    gateway: ApiGateway
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | None = None,
+        content_type: str | None = None,
+        api_key: str | None = API_KEY,
+    ) -> tuple[int, Any]:
+        headers = {}
+        if content_type:
+            headers["content-type"] = content_type
+        if api_key:
+            headers["x-api-key"] = api_key
+        data = body.encode() if isinstance(body, str) else (body or b"")
+        status, _, payload = self.gateway.handle(method, path, headers, data)
+        return status, json.loads(payload) if payload else None
+
+    def get(self, path: str) -> Any:
+        status, body = self.request("GET", path)
+        assert status == 200, (status, body)
+        return body
+
+
+@dataclass
+class Pipeline:
+    """The template's stack in moto, with each queue drained through its function."""
+
+    spec: StackSpec
+    s3: Any
+    sqs: Any
+    dynamodb: Any
+    pollers: list[QueuePoller]
+    api: Api
+
+    @property
+    def bucket(self) -> str:
+        return self.spec.bucket_name
+
+    def upload(self, name: str, body: bytes | str, content_type: str = "text/plain") -> str:
+        key = f"incoming/{name}"
+        data = body.encode() if isinstance(body, str) else body
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        return key
+
+    def drain(self, rounds: int = 50) -> int:
+        """Runs every queue until all are empty; returns how many batches ran."""
+        for batches in range(rounds):
+            if not sum(poller.poll_once() for poller in self.pollers):
+                return batches
+        raise AssertionError("queues did not drain")
+
+    def article_for(self, key: str) -> dict[str, Any]:
+        items = self.api.get(f"/articles?key={quote(key)}")["items"]
+        assert len(items) == 1, items
+        return self.api.get(f"/articles/{items[0]['id']}")
+
+
+@pytest.fixture
+def pipeline(
+    stack_spec: tuple[StackSpec, Any], functions: dict[str, Function]
+) -> Iterator[Pipeline]:
+    spec, resolver = stack_spec
+    with mock_aws():
+        os.environ.update(spec.environment)
+        runtime.reset()
+        s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
+        queue_urls = create_resources(spec, s3, sqs, dynamodb)
+        pollers = [
+            QueuePoller(
+                mapping,
+                functions[mapping.function],
+                sqs,
+                queue_urls[mapping.queue_logical_id],
+                resolver.arns[mapping.queue_logical_id],
+                retry_delay=0,
+            )
+            for mapping in spec.mappings
+        ]
+        gateway = ApiGateway(spec.routes, functions, API_KEY, spec.binary_media_types)
+        yield Pipeline(spec, s3, sqs, dynamodb, pollers, Api(gateway))
+        runtime.reset()
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> bytes:
+    return (FIXTURES / "seed-article.txt").read_bytes()

@@ -1,0 +1,91 @@
+"""`python -m local serve` as a user runs it: upload with plain boto3, read through the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def local_stack() -> Iterator[dict[str, str]]:
+    env = {**os.environ, "NEWSBRIEF_S3_PORT": "0", "NEWSBRIEF_API_PORT": "0"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = json.loads(process.stdout.readline())
+        yield banner
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def api(banner: dict[str, str], path: str) -> Any:
+    with urllib.request.urlopen(banner["api_url"] + path, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def test_banner_names_the_endpoints(local_stack: dict[str, str]):
+    assert set(local_stack) == {"s3_endpoint", "api_url", "bucket", "api_key"}
+    assert local_stack["bucket"].startswith("newsbrief-articles-")
+
+
+def test_an_s3_upload_is_visible_through_the_api(local_stack: dict[str, str]):
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=local_stack["s3_endpoint"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    key = "incoming/seed story.txt"
+    s3.put_object(
+        Bucket=local_stack["bucket"], Key=key, Body=(FIXTURES / "seed-article.txt").read_bytes()
+    )
+    deadline = time.monotonic() + 60
+    items: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        items = api(local_stack, "/articles?" + urllib.parse.urlencode({"key": key}))["items"]
+        if items and items[0]["status"] == "indexed":
+            break
+        time.sleep(0.5)
+    assert items and items[0]["status"] == "indexed", items
+    article = api(local_stack, f"/articles/{items[0]['id']}")
+    assert (
+        article["title"] == "Russia and Uzbekistan discuss steps to strengthen regional stability"
+    )
+    results = api(local_stack, "/search?q=Uzbekistan%20Afghanistan")
+    assert results["items"][0]["id"] == article["id"]
+
+    request = urllib.request.Request(  # noqa: S310
+        local_stack["api_url"] + "/articles?filename=note.md",
+        data=b"# Harbour ferry returns\n\nThe ferry resumed service on Monday after repairs.",
+        headers={"Content-Type": "text/markdown", "x-api-key": local_stack["api_key"]},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.status == 202
+        assert json.loads(response.read())["status"] == "queued"
