@@ -28,6 +28,7 @@ from newsbrief.service import (
     ArticleSummary,
     NewsroomService,
     ParsePreview,
+    PresignedUpload,
     ServiceError,
     Submission,
     SummaryPreview,
@@ -134,6 +135,14 @@ def submit_article(filename: FileName = None) -> Response[dict[str, Any]]:
         content_type=content_types.APPLICATION_JSON,
         body=submission.model_dump(mode="json"),
     )
+
+
+@app.post("/uploads", summary="A presigned S3 form upload for one file under incoming/")
+def presign_upload(
+    filename: FileName = None,
+    content_type: Annotated[str | None, Query(max_length=100)] = None,
+) -> PresignedUpload:
+    return service().presign_upload(filename, content_type)
 
 
 @app.get("/articles", summary="List articles, newest first")

@@ -89,3 +89,36 @@ def test_an_s3_upload_is_visible_through_the_api(local_stack: dict[str, str]):
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert response.status == 202
         assert json.loads(response.read())["status"] == "queued"
+
+
+def test_presigned_upload_goes_straight_to_the_bucket(local_stack: dict[str, str]):
+    import requests
+
+    response = requests.post(
+        local_stack["api_url"] + "/uploads",
+        params={"filename": "presigned story.txt", "content_type": "text/plain"},
+        headers={"x-api-key": local_stack["api_key"]},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    grant = response.json()
+    assert grant["key"] == "incoming/presigned story.txt"
+    assert grant["max_bytes"] == 5 * 1024 * 1024
+    upload = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("story.txt", (FIXTURES / "seed-article.txt").read_bytes())},
+        timeout=30,
+    )
+    assert upload.status_code in (200, 204), upload.text
+    deadline = time.monotonic() + 60
+    article: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        article = api(local_stack, f"/articles/{grant['id']}")
+        if article["status"] == "indexed":
+            break
+        time.sleep(0.5)
+    assert article["status"] == "indexed", article
+
+    unauthorised = requests.post(local_stack["api_url"] + "/uploads", timeout=30)
+    assert unauthorised.status_code == 403

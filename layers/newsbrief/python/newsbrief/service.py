@@ -27,6 +27,7 @@ ACCEPTED_TYPES: dict[str, str] = {
     "application/pdf": ".pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
 }
+PRESIGNED_UPLOAD_SECONDS = 900
 _UNSAFE_FILENAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
@@ -44,6 +45,17 @@ class Submission(BaseModel):
     id: str
     key: str
     status: Status
+
+
+class PresignedUpload(BaseModel):
+    """A form upload straight to S3: POST ``fields`` plus the file to ``url`` before expiry."""
+
+    id: str
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+    max_bytes: int
 
 
 class ArticleDetail(BaseModel):
@@ -154,6 +166,28 @@ class NewsroomService:
         self._articles.mark_queued(article_id, key)
         self._objects.put_upload(key.removeprefix(INCOMING_PREFIX), data, kind)
         return Submission(id=article_id, key=key, status=Status.QUEUED)
+
+    def presign_upload(self, filename: str | None, content_type: str | None) -> PresignedUpload:
+        kind = media_type(content_type) or "text/html"
+        if kind not in ACCEPTED_TYPES:
+            accepted = ", ".join(sorted(ACCEPTED_TYPES))
+            raise ServiceError(
+                415, "unsupported_media_type", f"content_type must be one of: {accepted}"
+            )
+        key = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
+        article_id = article_id_for(key)
+        url, fields = self._objects.presign_upload(
+            key, kind, MAX_API_UPLOAD_BYTES, PRESIGNED_UPLOAD_SECONDS
+        )
+        self._articles.mark_queued(article_id, key)
+        return PresignedUpload(
+            id=article_id,
+            key=key,
+            url=url,
+            fields=fields,
+            expires_in=PRESIGNED_UPLOAD_SECONDS,
+            max_bytes=MAX_API_UPLOAD_BYTES,
+        )
 
     def list_articles(
         self, limit: int, cursor: str | None, language: str | None, key: str | None

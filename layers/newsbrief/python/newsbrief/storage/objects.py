@@ -88,6 +88,22 @@ class ObjectStore:
         self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
         return key
 
+    def presign_upload(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> tuple[str, dict[str, str]]:
+        """A presigned POST for exactly ``key``, with a size limit and an expiry."""
+        post = self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[
+                {"Content-Type": content_type},
+                ["content-length-range", 1, max_bytes],
+            ],
+            ExpiresIn=expires_in,
+        )
+        return str(post["url"]), {name: str(value) for name, value in post["fields"].items()}
+
     def delete_upload(self, key: str) -> None:
         self._s3.delete_object(Bucket=self.bucket, Key=key)
 
