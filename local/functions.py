@@ -51,17 +51,21 @@ class Function:
         self._lock = threading.Lock()
         self.invocations = 0
         self.errors = 0
+        self.seconds = 0.0
 
     def invoke(self, event: dict[str, Any]) -> Any:
         handler = getattr(self._module, self._attribute)
         context = LambdaContext(self.name, self.memory_mb, self.timeout)
         with self._lock:
             self.invocations += 1
+            started = time.perf_counter()
             try:
                 return handler(event, context)
             except Exception:
                 self.errors += 1
                 raise
+            finally:
+                self.seconds += time.perf_counter() - started
 
 
 def _load_module(name: str, path: Path) -> ModuleType:

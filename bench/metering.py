@@ -1,0 +1,179 @@
+"""Counts the AWS requests a run makes and what DynamoDB would bill for them.
+
+moto does not size consumed capacity, so units are computed the way DynamoDB bills them: writes
+per started 1 KB of the item written (the larger of before and after for updates), reads per
+started 4 KB (half for eventually consistent reads), query results summed before rounding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+# us-east-1 list prices (on-demand DynamoDB since its November 2024 price cut; S3 Standard,
+# SQS standard, Lambda arm64), as published on the AWS pricing pages.
+PRICES_DATE = "2026-11 (unchanged since 2024-11)"
+DYNAMODB_WRITE_PER_MILLION = 0.625
+DYNAMODB_READ_PER_MILLION = 0.125
+S3_WRITE_PER_THOUSAND = 0.005  # PUT, COPY, POST, LIST
+S3_READ_PER_THOUSAND = 0.0004  # GET, HEAD and the rest
+SQS_PER_MILLION = 0.40
+LAMBDA_ARM_PER_GB_SECOND = 0.0000133334
+LAMBDA_PER_MILLION_REQUESTS = 0.20
+
+S3_WRITE_OPERATIONS = {"PutObject", "CopyObject", "PostObject", "ListObjectsV2", "ListObjects"}
+
+
+def attribute_size(value: Any) -> int:
+    """DynamoDB's size of one attribute value in its wire form ({"S": ...} and so on)."""
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(inner.encode("utf-8"))
+    if kind == "N":
+        return math.ceil(len(inner.lstrip("-").replace(".", "")) / 2) + 1
+    if kind == "B":
+        return len(inner)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(attribute_size({kind[0]: element}) for element in inner)
+    if kind == "L":
+        return 3 + sum(1 + attribute_size(element) for element in inner)
+    if kind == "M":
+        return 3 + sum(len(name) + 1 + attribute_size(element) for name, element in inner.items())
+    return 0
+
+
+def item_size(item: dict[str, Any] | None) -> int:
+    if not item:
+        return 0
+    return sum(len(name.encode()) + attribute_size(value) for name, value in item.items())
+
+
+def write_units(size: int) -> int:
+    return max(1, math.ceil(size / 1024))
+
+
+def read_units(size: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size / 4096))
+    return units if consistent else units / 2
+
+
+@dataclass
+class Meter:
+    requests: Counter[str] = field(default_factory=Counter)
+    write_units: Counter[str] = field(default_factory=Counter)
+    read_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    key_writes: Counter[str] = field(default_factory=Counter)
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _schemas: dict[str, list[str]] = field(default_factory=dict)
+    _busy: bool = False
+
+    def attach(self, client: Any) -> None:
+        """Meters every call ``client`` makes (DynamoDB units need a DynamoDB client attached)."""
+        events = client.meta.events
+        events.register("before-call", self._before)
+        events.register("after-call", self._after)
+        self._clients.setdefault(client.meta.service_model.service_name, client)
+
+    def _before(
+        self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
+    ) -> None:
+        if self._busy:
+            return
+        service = model.service_model.service_name
+        self.requests[f"{service}:{model.name}"] += 1
+        if service != "dynamodb":
+            return
+        # The serialized body is DynamoDB's wire form, whichever API (client or resource) built it.
+        request = json.loads(params.get("body") or b"{}")
+        context["metered_request"] = request
+        if model.name == "DeleteItem":
+            size = item_size(self._current_item(request["TableName"], request["Key"]))
+            self.write_units[request["TableName"]] += write_units(size)
+            self.key_writes[_key_label(request["TableName"], request["Key"])] += 1
+
+    def _after(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if self._busy or model.service_model.service_name != "dynamodb":
+            return
+        request: dict[str, Any] = context.get("metered_request", {})
+        name = model.name
+        if name in ("PutItem", "UpdateItem") and "TableName" in request:
+            table = request["TableName"]
+            key = request.get("Key") or self._key_of(table, request.get("Item"))
+            size = item_size(request.get("Item")) if name == "PutItem" else 0
+            size = max(size, item_size(self._current_item(table, key)))
+            self.write_units[table] += write_units(size)
+            self.key_writes[_key_label(table, key)] += 1
+        elif name == "BatchWriteItem":
+            for table, entries in request.get("RequestItems", {}).items():
+                for entry in entries:
+                    item = entry.get("PutRequest", {}).get("Item")
+                    key = entry.get("DeleteRequest", {}).get("Key") or self._key_of(table, item)
+                    self.write_units[table] += write_units(item_size(item))
+                    self.key_writes[_key_label(table, key)] += 1
+        elif name == "GetItem":
+            consistent = bool(request.get("ConsistentRead"))
+            size = item_size(parsed.get("Item"))
+            self.read_units[request.get("TableName", "?")] += read_units(size, consistent)
+        elif name in ("Query", "Scan"):
+            consistent = bool(request.get("ConsistentRead"))
+            size = sum(item_size(item) for item in parsed.get("Items", []))
+            self.read_units[request.get("TableName", "?")] += read_units(size, consistent)
+        elif name == "BatchGetItem":
+            for table, items in parsed.get("Responses", {}).items():
+                for item in items:
+                    self.read_units[table] += read_units(item_size(item), False)
+
+    def _current_item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        self._busy = True
+        try:
+            response = self._clients["dynamodb"].get_item(TableName=table, Key=key)
+        finally:
+            self._busy = False
+        item: dict[str, Any] | None = response.get("Item")
+        return item
+
+    def _key_of(self, table: str, item: dict[str, Any] | None) -> dict[str, Any]:
+        if not item:
+            return {}
+        if table not in self._schemas:
+            self._busy = True
+            try:
+                description = self._clients["dynamodb"].describe_table(TableName=table)
+            finally:
+                self._busy = False
+            self._schemas[table] = [
+                part["AttributeName"] for part in description["Table"]["KeySchema"]
+            ]
+        return {name: item[name] for name in self._schemas[table] if name in item}
+
+    # Costs ----------------------------------------------------------------------------------
+    def dynamodb_cost(self) -> float:
+        writes = sum(self.write_units.values()) * DYNAMODB_WRITE_PER_MILLION / 1e6
+        reads = sum(self.read_units.values()) * DYNAMODB_READ_PER_MILLION / 1e6
+        return writes + reads
+
+    def s3_cost(self) -> float:
+        total = 0.0
+        for name, count in self.requests.items():
+            service, operation = name.split(":", 1)
+            if service != "s3":
+                continue
+            price = (
+                S3_WRITE_PER_THOUSAND if operation in S3_WRITE_OPERATIONS else S3_READ_PER_THOUSAND
+            )
+            total += count * price / 1000
+        return total
+
+    def sqs_cost(self) -> float:
+        count = sum(n for name, n in self.requests.items() if name.startswith("sqs:"))
+        return count * SQS_PER_MILLION / 1e6
+
+
+def _key_label(table: str, key: dict[str, Any]) -> str:
+    parts = [str(next(iter(value.values()))) for _, value in sorted(key.items())]
+    return f"{table}:{'|'.join(parts)}"

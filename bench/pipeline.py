@@ -1,0 +1,197 @@
+"""Throughput per stage, cold imports and the AWS cost of 1,000 articles, measured in moto.
+
+    .venv/bin/python bench/pipeline.py [--copies N]
+
+Uploads the sample articles (N copies under distinct keys), drains each stage's queue through
+its real handler, and prices the requests the run really made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+from metering import (  # noqa: E402
+    DYNAMODB_READ_PER_MILLION,
+    DYNAMODB_WRITE_PER_MILLION,
+    LAMBDA_ARM_PER_GB_SECOND,
+    LAMBDA_PER_MILLION_REQUESTS,
+    PRICES_DATE,
+    Meter,
+)
+from moto import mock_aws  # noqa: E402
+
+from local.functions import Function, QueuePoller  # noqa: E402
+from local.resources import create_resources  # noqa: E402
+from local.template import read_stack  # noqa: E402
+from newsbrief import runtime  # noqa: E402
+
+SAMPLES = ROOT / "examples" / "articles"
+CONTENT_TYPES = {".html": "text/html", ".md": "text/markdown", ".json": "application/json"}
+
+
+def cold_import_seconds(code: str, runs: int = 5) -> float:
+    """Median wall time of ``code`` in fresh interpreters."""
+    program = (
+        f"import time\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
+    )
+    timings = []
+    for _ in range(runs):
+        output = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", program],
+            cwd=ROOT,
+            env={**os.environ},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        timings.append(float(output.strip().splitlines()[-1]))
+    return statistics.median(timings)
+
+
+def handler_import(function_dir: Path) -> str:
+    return (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('app', {str(function_dir / 'app.py')!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=5)
+    parser.add_argument("--import-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    spec, resolver = read_stack(ROOT / "template.yaml", "newsbrief")
+    os.environ.update(spec.environment)
+    samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
+
+    with mock_aws():
+        runtime.reset()
+        s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
+        queue_urls = create_resources(spec, s3, sqs, dynamodb)
+        meter = Meter()
+        for client in (dynamodb, s3, sqs, runtime.dynamodb().meta.client):
+            meter.attach(client)
+        functions: dict[str, Function] = {}
+        pollers: dict[str, QueuePoller] = {}
+        for mapping in spec.mappings:
+            function = Function(
+                mapping.function,
+                mapping.code_dir,
+                mapping.handler,
+                mapping.memory_mb,
+                mapping.timeout,
+            )
+            functions[mapping.function] = function
+            pollers[mapping.function] = QueuePoller(
+                mapping,
+                function,
+                sqs,
+                queue_urls[mapping.queue_logical_id],
+                resolver.arns[mapping.queue_logical_id],
+                retry_delay=0,
+            )
+        for copy in range(args.copies):
+            for path in samples:
+                s3.put_object(
+                    Bucket=spec.bucket_name,
+                    Key=f"incoming/copy-{copy}/{path.name}",
+                    Body=path.read_bytes(),
+                    ContentType=CONTENT_TYPES.get(path.suffix, "text/plain"),
+                )
+        uploads = args.copies * len(samples)
+        articles_table = runtime.article_repository()
+
+        print(f"Pipeline on {uploads} uploads ({len(samples)} samples × {args.copies}), in moto\n")
+        print(f"{'stage':<20}{'seconds':>9}{'articles/s':>12}{'batches':>9}")
+        for name in ("ParseFunction", "SummarizeFunction", "IndexFunction"):
+            poller = pollers[name]
+            started = time.perf_counter()
+            while poller.poll_once():
+                pass
+            elapsed = time.perf_counter() - started
+            print(f"{name:<20}{elapsed:>9.2f}{uploads / elapsed:>12.1f}{poller.batches:>9}")
+        indexed = sum(
+            1
+            for copy in range(args.copies)
+            for path in samples
+            for article_id in articles_table.ids_for_source_key(f"incoming/copy-{copy}/{path.name}")
+            if (articles_table.get(article_id) or {}).get("status") == "indexed"
+        )
+        print(f"\nindexed articles: {indexed} of {uploads} uploads")
+
+    per_thousand = 1000 / max(indexed, 1)
+    lambda_cost = sum(
+        f.seconds * f.memory_mb / 1024 * LAMBDA_ARM_PER_GB_SECOND
+        + f.invocations * LAMBDA_PER_MILLION_REQUESTS / 1e6
+        for f in functions.values()
+    )
+    print(f"\nAWS cost of 1,000 articles (us-east-1 list prices, {PRICES_DATE})")
+    rows = [
+        (
+            "S3 requests",
+            sum(n for k, n in meter.requests.items() if k.startswith("s3:")),
+            meter.s3_cost(),
+        ),
+        (
+            "SQS requests",
+            sum(n for k, n in meter.requests.items() if k.startswith("sqs:")),
+            meter.sqs_cost(),
+        ),
+        (
+            "DynamoDB WRU",
+            sum(meter.write_units.values()),
+            sum(meter.write_units.values()) * DYNAMODB_WRITE_PER_MILLION / 1e6,
+        ),
+        (
+            "DynamoDB RRU",
+            sum(meter.read_units.values()),
+            sum(meter.read_units.values()) * DYNAMODB_READ_PER_MILLION / 1e6,
+        ),
+        (
+            "Lambda GB-s + req",
+            sum(f.seconds * f.memory_mb / 1024 for f in functions.values()),
+            lambda_cost,
+        ),
+    ]
+    total = 0.0
+    for label, quantity, cost in rows:
+        total += cost * per_thousand
+        print(f"  {label:<20}{quantity * per_thousand:>12.1f}   ${cost * per_thousand:.4f}")
+    print(f"  {'total':<20}{'':>12}   ${total:.4f}")
+    print("  (Lambda GB-s from this machine's wall time at the template's memory sizes)")
+
+    print("\nCold import (median of fresh interpreters)")
+    baseline = cold_import_seconds(
+        "import boto3\nboto3.client('s3', region_name='us-east-1')", args.import_runs
+    )
+    print(f"  {'boto3 + one client':<22}{baseline * 1000:8.0f} ms   1.00×")
+    for name in ("parse", "summarize", "index", "api"):
+        seconds = cold_import_seconds(handler_import(ROOT / "functions" / name), args.import_runs)
+        print(f"  {name + ' handler':<22}{seconds * 1000:8.0f} ms   {seconds / baseline:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
