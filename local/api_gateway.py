@@ -27,8 +27,10 @@ class ApiGateway:
         functions: dict[str, Function],
         api_key: str,
         binary_media_types: list[str],
+        cors_origin: str | None = None,
         stage: str = "v1",
     ) -> None:
+        self.cors_origin = cors_origin
         self.routes = routes
         self.functions = functions
         self.api_key = api_key
@@ -40,6 +42,8 @@ class ApiGateway:
     ) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(raw_path)
         path = url.path.rstrip("/") or "/"
+        if method == "OPTIONS" and self.cors_origin and self._match("ANY", path, any_method=True):
+            return 204, self._preflight_headers(), b""
         match = self._match(method, path)
         if match is None:
             return _error(404, "not_found", f"no route for {method} {path}")
@@ -53,12 +57,23 @@ class ApiGateway:
         result = self.functions[route.function].invoke(event)
         return _response(result)
 
-    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    def _match(
+        self, method: str, path: str, any_method: bool = False
+    ) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
             found = route.pattern.match(path)
-            if found and route.method in (method, "ANY"):
+            if found and (any_method or route.method in (method, "ANY")):
                 return route, found.groupdict()
         return None
+
+    def _preflight_headers(self) -> dict[str, str]:
+        """What the API's CORS configuration answers to a preflight request."""
+        return {
+            "Access-Control-Allow-Origin": str(self.cors_origin),
+            "Access-Control-Allow-Methods": "GET,POST,DELETE,OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type,X-Api-Key,Authorization",
+            "Access-Control-Max-Age": "600",
+        }
 
     def _event(
         self,

@@ -16,7 +16,19 @@ def create_resources(spec: StackSpec, s3: Any, sqs: Any, dynamodb: Any) -> dict[
             Bucket=spec.bucket_name, VersioningConfiguration={"Status": "Enabled"}
         )
     if "BucketEncryption" in properties:
-        rules = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        # CloudFormation's ServerSideEncryptionByDefault is the API's
+        # ApplyServerSideEncryptionByDefault.
+        rules = [
+            {
+                "ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                **(
+                    {"BucketKeyEnabled": rule["BucketKeyEnabled"]}
+                    if "BucketKeyEnabled" in rule
+                    else {}
+                ),
+            }
+            for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
         s3.put_bucket_encryption(
             Bucket=spec.bucket_name, ServerSideEncryptionConfiguration={"Rules": rules}
         )

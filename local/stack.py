@@ -126,7 +126,14 @@ def start(
     for route in spec.routes:
         function(route.function, route.code_dir, route.handler, 512, 29)
 
-    gateway = ApiGateway(spec.routes, functions, api_key, spec.binary_media_types)
+    origins = spec.environment.get("CORS_ALLOWED_ORIGINS", "")
+    gateway = ApiGateway(
+        spec.routes,
+        functions,
+        api_key,
+        spec.binary_media_types,
+        cors_origin=origins.split(",")[0].strip() or None,
+    )
     http_server = serve(gateway, "127.0.0.1", api_port)
     stack = LocalStack(
         spec=spec,
