@@ -1,0 +1,465 @@
+"""Checks of template.yaml: cfn-lint with the SAM transform, least privilege, queues, storage."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.api import lint_file
+from cfnlint.decode import cfn_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = ROOT / "template.yaml"
+
+BUCKET_NAME = "${AWS::StackName}-articles-${AWS::AccountId}"
+BUCKET_ARN = "arn:${AWS::Partition}:s3:::" + BUCKET_NAME
+OBJECT_ARN = re.compile(re.escape(BUCKET_ARN + "/") + r"(?P<prefix>[a-z]+/)\*")
+
+WORKER_QUEUES = {
+    "ParseFunction": "ParseQueue",
+    "SummarizeFunction": "SummarizeQueue",
+    "IndexFunction": "IndexQueue",
+}
+DEAD_LETTER_QUEUES = {
+    "ParseQueue": "ParseDeadLetterQueue",
+    "SummarizeQueue": "SummarizeDeadLetterQueue",
+    "IndexQueue": "IndexDeadLetterQueue",
+}
+FOURTEEN_DAYS = 14 * 24 * 60 * 60
+
+EXPECTED_S3_ACCESS: dict[str, dict[str, set[str]]] = {
+    "ParseFunction": {
+        "s3:ListBucket": {"(bucket)"},
+        "s3:GetObject": {"incoming/"},
+        "s3:GetObjectVersion": {"incoming/"},
+        "s3:PutObject": {"parsed/", "rejected/"},
+        "s3:DeleteObject": {"parsed/", "rejected/"},
+    },
+    "SummarizeFunction": {
+        "s3:ListBucket": {"(bucket)"},
+        "s3:GetObject": {"parsed/", "summaries/"},
+        "s3:PutObject": {"summaries/"},
+        "s3:DeleteObject": {"summaries/"},
+    },
+    "IndexFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/", "summaries/"}},
+    "ApiFunction": {
+        "s3:ListBucket": {"(bucket)"},
+        "s3:GetObject": {"incoming/", "parsed/", "summaries/"},
+        "s3:PutObject": {"incoming/"},
+        "s3:DeleteObject": {"incoming/"},
+    },
+}
+EXPECTED_TABLE_ACCESS: dict[str, set[tuple[str, str]]] = {
+    "ParseFunction": {
+        ("DynamoDBCrudPolicy", "ArticlesTable"),
+        ("DynamoDBCrudPolicy", "IdempotencyTable"),
+    },
+    "SummarizeFunction": {
+        ("DynamoDBCrudPolicy", "ArticlesTable"),
+        ("DynamoDBCrudPolicy", "IdempotencyTable"),
+    },
+    "IndexFunction": {
+        ("DynamoDBCrudPolicy", "ArticlesTable"),
+        ("DynamoDBCrudPolicy", "SearchIndexTable"),
+        ("DynamoDBCrudPolicy", "IdempotencyTable"),
+    },
+    "ApiFunction": {
+        ("DynamoDBCrudPolicy", "ArticlesTable"),
+        ("DynamoDBReadPolicy", "SearchIndexTable"),
+    },
+}
+# Actions that AWS only grants on every resource.
+WILDCARD_RESOURCE_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "cloudwatch:PutMetricData",
+}
+EXPECTED_ROUTES = {
+    ("GET", "/articles", False),
+    ("POST", "/articles", True),
+    ("GET", "/articles/{article_id}", False),
+    ("DELETE", "/articles/{article_id}", True),
+    ("GET", "/articles/{article_id}/summary", False),
+    ("GET", "/articles/{article_id}/related", False),
+    ("GET", "/search", False),
+    ("POST", "/parse", True),
+    ("POST", "/summarize", True),
+    ("POST", "/uploads", True),
+    ("GET", "/openapi.json", False),
+    ("GET", "/swagger", False),
+}
+
+Template = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    # A JSON round trip turns cfn-lint's YAML nodes into plain dicts, lists and strings.
+    loaded: Template = json.loads(json.dumps(cfn_yaml.load(str(TEMPLATE_PATH))))
+    return loaded
+
+
+def resources_of_type(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def function_policies(template: Template, function: str) -> list[Any]:
+    policies: list[Any] = template["Resources"][function]["Properties"]["Policies"]
+    return policies
+
+
+def inline_statements(template: Template, function: str) -> list[dict[str, Any]]:
+    """The function's own statements, including those granted only under a condition."""
+    statements: list[dict[str, Any]] = []
+    for policy in function_policies(template, function):
+        if "Fn::If" in policy:
+            _, *branches = policy["Fn::If"]
+            documents = [branch for branch in branches if branch != {"Ref": "AWS::NoValue"}]
+        else:
+            documents = [policy]
+        statements += [
+            statement for document in documents for statement in document.get("Statement", [])
+        ]
+    return statements
+
+
+def policy_templates(template: Template, function: str) -> set[tuple[str, str]]:
+    """SAM policy templates as (template name, table logical id)."""
+    found = set()
+    for policy in function_policies(template, function):
+        if isinstance(policy, str):  # a managed policy's name
+            found.add((policy, ""))
+        elif "Statement" not in policy and "Fn::If" not in policy:
+            ((name, parameters),) = policy.items()
+            found.add((name, parameters.get("TableName", {}).get("Ref", "")))
+    return found
+
+
+def all_statements(value: Any) -> Iterator[dict[str, Any]]:
+    """Every policy statement anywhere in the template."""
+    if isinstance(value, dict):
+        if isinstance(value.get("Statement"), list):
+            yield from value["Statement"]
+        for item in value.values():
+            yield from all_statements(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from all_statements(item)
+
+
+def s3_access(template: Template, function: str) -> dict[str, set[str]]:
+    """Each S3 action of the function mapped to the key prefixes it is granted on."""
+    access: dict[str, set[str]] = {}
+    for statement in inline_statements(template, function):
+        actions = [action for action in as_list(statement["Action"]) if action.startswith("s3:")]
+        if not actions:
+            continue
+        for resource in as_list(statement["Resource"]):
+            if actions == ["s3:ListBucket"] and resource.get("Fn::Sub") == BUCKET_ARN:
+                access.setdefault("s3:ListBucket", set()).add("(bucket)")
+                continue
+            match = OBJECT_ARN.fullmatch(resource.get("Fn::Sub", ""))
+            assert match, f"{function}: S3 resource {resource} is not one prefix of the bucket"
+            for action in actions:
+                access.setdefault(action, set()).add(match["prefix"])
+    return access
+
+
+def notified_prefixes(template: Template, queue: str) -> set[str]:
+    bucket = template["Resources"]["ArticlesBucket"]["Properties"]
+    return {
+        rule["Value"]
+        for configuration in bucket["NotificationConfiguration"]["QueueConfigurations"]
+        if configuration["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+        for rule in configuration["Filter"]["S3Key"]["Rules"]
+    }
+
+
+# ---------------------------------------------------------------- cfn-lint
+
+
+def test_cfn_lint_passes() -> None:
+    matches = lint_file(TEMPLATE_PATH)
+    assert not matches, "\n".join(str(match) for match in matches)
+
+
+@pytest.fixture(scope="module")
+def broken_copy_matches(template: Template, tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
+    """cfn-lint's findings on one copy of the template with several known faults.
+
+    The faults are combined in one copy because each cfn-lint run takes seconds.
+    """
+    broken = copy.deepcopy(template)
+    resources = broken["Resources"]
+    # The queue policy naming the bucket by attribute, while the bucket depends on the policy.
+    statement = resources["ArticleQueuesPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    statement["Condition"]["ArnEquals"]["aws:SourceArn"] = {"Fn::GetAtt": ["ArticlesBucket", "Arn"]}
+    # Messages would reappear in the queue while the function still works on them.
+    resources["ParseQueue"]["Properties"]["VisibilityTimeout"] = 30
+    del resources["NewsbriefApi"]["Metadata"]["cfn-lint"]
+    path = tmp_path_factory.mktemp("broken") / "template.json"
+    path.write_text(json.dumps(broken))
+    return lint_file(path)
+
+
+def messages_of(matches: list[Any], code: str) -> list[str]:
+    return [str(match.message) for match in matches if match.rule.id == code]
+
+
+def test_cfn_lint_reports_only_the_known_faults(broken_copy_matches: list[Any]) -> None:
+    assert {match.rule.id for match in broken_copy_matches} == {"E3004", "E3505", "W3005"}
+
+
+def test_cfn_lint_catches_the_bucket_queue_circular_dependency(
+    broken_copy_matches: list[Any],
+) -> None:
+    messages = messages_of(broken_copy_matches, "E3004")
+    assert messages
+    assert all(
+        "ArticlesBucket" in message or "ArticleQueuesPolicy" in message for message in messages
+    )
+
+
+def test_cfn_lint_catches_visibility_shorter_than_function_timeout(
+    broken_copy_matches: list[Any],
+) -> None:
+    assert messages_of(broken_copy_matches, "E3505") == [
+        "Queue visibility timeout (30) is less than Function timeout (60) seconds"
+    ]
+
+
+def test_w3005_is_ignored_only_for_sam_usage_plan_resources(
+    broken_copy_matches: list[Any],
+) -> None:
+    messages = messages_of(broken_copy_matches, "W3005")
+    assert messages
+    # When SAM stops generating these DependsOn, this fails: drop the ignore then.
+    assert all("Resources/NewsbriefApiUsagePlan" in message for message in messages)
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+def test_no_allow_statement_uses_wildcards_beyond_aws_limits(template: Template) -> None:
+    for statement in all_statements(template):
+        if statement["Effect"] != "Allow":
+            continue
+        actions = as_list(statement["Action"])
+        assert not [action for action in actions if "*" in action], statement
+        if "*" in as_list(statement.get("Resource", [])):
+            assert set(actions) <= WILDCARD_RESOURCE_ACTIONS, statement
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_S3_ACCESS))
+def test_s3_access_is_limited_to_the_function_prefixes(template: Template, function: str) -> None:
+    assert s3_access(template, function) == EXPECTED_S3_ACCESS[function]
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_TABLE_ACCESS))
+def test_dynamodb_access_is_limited_to_the_function_tables(
+    template: Template, function: str
+) -> None:
+    assert policy_templates(template, function) == EXPECTED_TABLE_ACCESS[function]
+    inline_actions = {
+        action
+        for statement in inline_statements(template, function)
+        for action in as_list(statement["Action"])
+    }
+    assert not {action for action in inline_actions if action.startswith("dynamodb:")}
+
+
+@pytest.mark.parametrize("function", sorted(WORKER_QUEUES))
+def test_no_worker_writes_to_the_prefix_that_triggers_it(template: Template, function: str) -> None:
+    access = s3_access(template, function)
+    written = access.get("s3:PutObject", set()) | access.get("s3:DeleteObject", set())
+    assert not written & notified_prefixes(template, WORKER_QUEUES[function])
+
+
+def test_only_summarize_may_invoke_bedrock_and_only_with_a_model(template: Template) -> None:
+    for function in EXPECTED_S3_ACCESS:
+        actions = {
+            action
+            for statement in inline_statements(template, function)
+            for action in as_list(statement["Action"])
+            if action.startswith("bedrock:")
+        }
+        assert actions == ({"bedrock:InvokeModel"} if function == "SummarizeFunction" else set())
+    (conditional,) = [
+        policy for policy in function_policies(template, "SummarizeFunction") if "Fn::If" in policy
+    ]
+    condition, granted, otherwise = conditional["Fn::If"]
+    assert template["Conditions"][condition] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "BedrockModelId"}, ""]}]
+    }
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    (statement,) = granted["Statement"]
+    assert statement["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/"
+        "${BedrockModelId}"
+    }
+
+
+# ---------------------------------------------------------------- queues
+
+
+def test_every_work_queue_has_its_own_dead_letter_queue(template: Template) -> None:
+    queues = resources_of_type(template, "AWS::SQS::Queue")
+    assert set(queues) == set(DEAD_LETTER_QUEUES) | set(DEAD_LETTER_QUEUES.values())
+    for queue, dead_letter_queue in DEAD_LETTER_QUEUES.items():
+        assert queues[queue]["Properties"]["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dead_letter_queue, "Arn"]},
+            "maxReceiveCount": 5,
+        }
+        dead_letter_properties = queues[dead_letter_queue]["Properties"]
+        assert "RedrivePolicy" not in dead_letter_properties
+        assert dead_letter_properties["MessageRetentionPeriod"] == FOURTEEN_DAYS
+
+
+def test_every_queue_is_encrypted(template: Template) -> None:
+    for queue in resources_of_type(template, "AWS::SQS::Queue").values():
+        properties = queue["Properties"]
+        assert properties.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in properties
+
+
+@pytest.mark.parametrize("function", sorted(WORKER_QUEUES))
+def test_queue_visibility_outlasts_its_function(template: Template, function: str) -> None:
+    properties = template["Resources"][function]["Properties"]
+    (event,) = properties["Events"].values()
+    assert event["Type"] == "SQS"
+    source = event["Properties"]
+    queue = WORKER_QUEUES[function]
+    assert source["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert source["BatchSize"] == 10
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    visibility = template["Resources"][queue]["Properties"]["VisibilityTimeout"]
+    # AWS's advice for Lambda event sources: six function timeouts plus the batching window.
+    assert visibility >= 6 * properties["Timeout"] + source["MaximumBatchingWindowInSeconds"]
+
+
+def test_only_the_articles_bucket_may_send_to_the_work_queues(template: Template) -> None:
+    policy = template["Resources"]["ArticleQueuesPolicy"]["Properties"]
+    assert policy["Queues"] == [{"Ref": queue} for queue in DEAD_LETTER_QUEUES]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": {"Fn::Sub": BUCKET_ARN}},
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+    }
+
+
+# ---------------------------------------------------------------- storage
+
+
+def test_each_prefix_notifies_its_stage_queue(template: Template) -> None:
+    bucket = template["Resources"]["ArticlesBucket"]
+    assert bucket["DependsOn"] == "ArticleQueuesPolicy"
+    notifications = bucket["Properties"]["NotificationConfiguration"]
+    assert set(notifications) == {"QueueConfigurations"}
+    wired = {
+        (configuration["Event"], rule["Value"], configuration["Queue"]["Fn::GetAtt"][0])
+        for configuration in notifications["QueueConfigurations"]
+        for rule in configuration["Filter"]["S3Key"]["Rules"]
+        if rule["Name"] == "prefix"
+    }
+    assert len(wired) == len(notifications["QueueConfigurations"])
+    assert wired == {
+        (event, prefix, queue)
+        for prefix, queue in [
+            ("incoming/", "ParseQueue"),
+            ("parsed/", "SummarizeQueue"),
+            ("summaries/", "IndexQueue"),
+        ]
+        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+    }
+
+
+def test_bucket_is_private_encrypted_and_versioned(template: Template) -> None:
+    properties = template["Resources"]["ArticlesBucket"]["Properties"]
+    assert properties["BucketName"] == {"Fn::Sub": BUCKET_NAME}
+    assert set(properties["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(properties["PublicAccessBlockConfiguration"]) == 4
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_bucket_policy_denies_insecure_transport(template: Template) -> None:
+    policy = template["Resources"]["ArticlesBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "ArticlesBucket"}
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert statement["Action"] == "s3:*"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert {resource["Fn::Sub"] for resource in statement["Resource"]} == {
+        "arn:${AWS::Partition}:s3:::${ArticlesBucket}",
+        "arn:${AWS::Partition}:s3:::${ArticlesBucket}/*",
+    }
+
+
+def test_functions_name_the_bucket_as_the_bucket_does(template: Template) -> None:
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["ARTICLES_BUCKET"] == {"Fn::Sub": BUCKET_NAME}
+
+
+def test_tables_are_on_demand_recoverable_and_encrypted(template: Template) -> None:
+    tables = resources_of_type(template, "AWS::DynamoDB::Table")
+    assert set(tables) == {"ArticlesTable", "SearchIndexTable", "IdempotencyTable"}
+    for table in tables.values():
+        properties = table["Properties"]
+        assert properties["BillingMode"] == "PAY_PER_REQUEST"
+        assert properties["PointInTimeRecoverySpecification"] == {
+            "PointInTimeRecoveryEnabled": True
+        }
+        assert properties["SSESpecification"]["SSEEnabled"] is True
+    assert tables["IdempotencyTable"]["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expiration",
+        "Enabled": True,
+    }
+
+
+# ---------------------------------------------------------------- API and build
+
+
+def test_api_routes_and_their_api_keys(template: Template) -> None:
+    api = template["Resources"]["NewsbriefApi"]["Properties"]
+    assert api["Auth"]["ApiKeyRequired"] is False
+    assert api["Auth"]["UsagePlan"]["CreateUsagePlan"] == "PER_API"
+    events = template["Resources"]["ApiFunction"]["Properties"]["Events"].values()
+    assert all(event["Properties"]["RestApiId"] == {"Ref": "NewsbriefApi"} for event in events)
+    routes = {
+        (
+            event["Properties"]["Method"],
+            event["Properties"]["Path"],
+            event["Properties"].get("Auth", {}).get("ApiKeyRequired", False),
+        )
+        for event in events
+    }
+    assert len(routes) == len(events)
+    assert routes == EXPECTED_ROUTES
+
+
+def test_every_makefile_build_has_its_target(template: Template) -> None:
+    built = {
+        logical_id: resource["Properties"].get("CodeUri") or resource["Properties"]["ContentUri"]
+        for logical_id, resource in template["Resources"].items()
+        if resource.get("Metadata", {}).get("BuildMethod") == "makefile"
+    }
+    assert set(built) == {"SharedLayer", *EXPECTED_S3_ACCESS}
+    for logical_id, code_dir in built.items():
+        makefile = (ROOT / code_dir / "Makefile").read_text()
+        assert re.search(rf"^build-{logical_id}:", makefile, re.MULTILINE), code_dir
