@@ -81,6 +81,10 @@ def start(
 ) -> LocalStack:
     from moto.server import ThreadedMotoServer
 
+    from local.moto_gaps import emit_delete_marker_events
+
+    emit_delete_marker_events()
+
     s3_port = s3_port if s3_port is not None else int(os.environ.get("NEWSBRIEF_S3_PORT", "5000"))
     api_port = (
         api_port if api_port is not None else int(os.environ.get("NEWSBRIEF_API_PORT", "3000"))
