@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ def start(
     from local.moto_gaps import emit_delete_marker_events
 
     emit_delete_marker_events()
+    # moto's server logs every request; the stack reports what matters itself.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     s3_port = s3_port if s3_port is not None else int(os.environ.get("NEWSBRIEF_S3_PORT", "5000"))
     api_port = (
