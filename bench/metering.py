@@ -96,10 +96,12 @@ class Meter:
             self.write_units[request["TableName"]] += write_units(size)
             self.key_writes[_key_label(request["TableName"], request["Key"])] += 1
 
-    def _after(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    def _after(self, model: Any, http_response: Any, context: dict[str, Any], **_: Any) -> None:
         if self._busy or model.service_model.service_name != "dynamodb":
             return
         request: dict[str, Any] = context.get("metered_request", {})
+        # The raw body, in wire form: a resource's own handler may already have unwrapped `parsed`.
+        parsed: dict[str, Any] = json.loads(http_response.content or b"{}")
         name = model.name
         if name in ("PutItem", "UpdateItem") and "TableName" in request:
             table = request["TableName"]
