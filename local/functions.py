@@ -23,7 +23,7 @@ class LambdaContext:
 
     function_name: str
     memory_limit_in_mb: int
-    timeout_seconds: int
+    timeout_seconds: float
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     function_version: str = "$LATEST"
     log_group_name: str = "/aws/lambda/local"
@@ -42,7 +42,9 @@ class LambdaContext:
 class Function:
     """One function's handler, imported once; calls are serialized like one warm instance."""
 
-    def __init__(self, name: str, code_dir: Path, handler: str, memory_mb: int, timeout: int):
+    def __init__(
+        self, name: str, code_dir: Path, handler: str, memory_mb: int, timeout: float
+    ) -> None:
         self.name = name
         self.memory_mb = memory_mb
         self.timeout = timeout
@@ -53,9 +55,10 @@ class Function:
         self.errors = 0
         self.seconds = 0.0
 
-    def invoke(self, event: dict[str, Any]) -> Any:
+    def invoke(self, event: dict[str, Any], lifetime: float | None = None) -> Any:
+        """Runs the handler; ``lifetime`` is the time its context says it has (default: timeout)."""
         handler = getattr(self._module, self._attribute)
-        context = LambdaContext(self.name, self.memory_mb, self.timeout)
+        context = LambdaContext(self.name, self.memory_mb, lifetime or self.timeout)
         with self._lock:
             self.invocations += 1
             started = time.perf_counter()
@@ -177,7 +180,13 @@ class QueuePoller(threading.Thread):
     def _run_batch(self, messages: list[dict[str, Any]]) -> set[str]:
         every_message = {m["MessageId"] for m in messages}
         try:
-            result = self.function.invoke(sqs_event(messages, self._queue_arn))
+            # In AWS a failed message reappears only after the visibility timeout, which is longer
+            # than the function's lifetime, so idempotency records left "in progress" by a dead
+            # invocation have expired by then. Here failures reappear after `retry_delay`: the
+            # context promises no longer a life than that, to keep the same order of events.
+            result = self.function.invoke(
+                sqs_event(messages, self._queue_arn), lifetime=max(self._retry_delay, 0.001)
+            )
         except Exception:
             log.exception("function %s failed on a batch", self.mapping.function)
             return every_message

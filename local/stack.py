@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,25 @@ class LocalStack:
         }
 
     def client(self, service: str) -> Any:
-        import boto3
-
-        return boto3.client(service, endpoint_url=self.s3_endpoint, region_name=REGION)
+        """A client outside the functions' session, as a newsroom's own tools would have."""
+        return infrastructure_session().client(
+            service, endpoint_url=self.s3_endpoint, region_name=REGION
+        )
 
     def stop(self) -> None:
         for poller in self.pollers:
             poller.stop()
         for stop in reversed(self._stoppers):
             stop()
+
+
+@cache
+def infrastructure_session() -> Any:
+    """The session of what stands in for AWS itself (resource creation, event source polling),
+    apart from the functions' default session, so that injected faults reach only functions."""
+    import boto3
+
+    return boto3.session.Session()
 
 
 def _configure_environment(endpoint: str, spec: StackSpec) -> None:
@@ -105,7 +116,11 @@ def start(
     from newsbrief import runtime
 
     runtime.reset()
-    s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
+    session = infrastructure_session()
+    s3, sqs, dynamodb = (
+        session.client(name, endpoint_url=endpoint, region_name=REGION)
+        for name in ("s3", "sqs", "dynamodb")
+    )
     queue_urls = create_resources(spec, s3, sqs, dynamodb)
 
     functions: dict[str, Function] = {}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import boto3
 import pytest
 
 os.environ.update(
@@ -140,7 +141,10 @@ def pipeline(
     with mock_aws():
         os.environ.update(spec.environment)
         runtime.reset()
-        s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
+        # Resources and event polling stand in for AWS itself: a session of their own, so that
+        # faults injected into the functions' default session never reach them.
+        session = boto3.session.Session()
+        s3, sqs, dynamodb = (session.client(name) for name in ("s3", "sqs", "dynamodb"))
         queue_urls = create_resources(spec, s3, sqs, dynamodb)
         pollers = [
             QueuePoller(

@@ -1,0 +1,183 @@
+"""At-least-once delivery, partial batches, odd events and injected AWS faults: nothing is lost,
+nothing is duplicated."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import botocore.retries.standard
+import pytest
+from conftest import Pipeline
+
+from local.faults import FaultInjector
+from newsbrief import runtime
+
+
+def story(n: int) -> str:
+    return json.dumps(
+        {
+            "title": f"Harbour bulletin number {n}",
+            "published": "2026-05-01T08:00:00Z",
+            "body": f"Marker{n}xyz. The harbour master published bulletin {n} on Friday with new "
+            "berthing rules for fishing boats. Skippers must now book a berth a day ahead. "
+            f"The port expects {n + 20} boats at the spring festival, officials said.",
+        }
+    )
+
+
+def queue_url(pipeline: Pipeline, logical_id: str) -> str:
+    return pipeline.sqs.get_queue_url(QueueName=f"newsbrief-{logical_id}")["QueueUrl"]
+
+
+def dead_letters(pipeline: Pipeline) -> int:
+    total = 0
+    for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue"):
+        attributes = pipeline.sqs.get_queue_attributes(
+            QueueUrl=queue_url(pipeline, name), AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        total += int(attributes["ApproximateNumberOfMessages"])
+    return total
+
+
+def statuses(pipeline: Pipeline, keys: list[str]) -> dict[str, list[str]]:
+    return {
+        key: [item["status"] for item in pipeline.api.get(f"/articles?key={quote(key)}")["items"]]
+        for key in keys
+    }
+
+
+def hits_for(pipeline: Pipeline, n: int) -> list[str]:
+    return [hit["id"] for hit in pipeline.api.get(f"/search?q=marker{n}xyz")["items"]]
+
+
+def test_every_message_delivered_twice_gives_identical_results(pipeline: Pipeline):
+    keys = [pipeline.upload(f"twice-{n}.json", story(n), "application/json") for n in range(4)]
+    # Copy every pending message once more before any is processed: at-least-once delivery.
+    for name in ("ParseQueue",):
+        url = queue_url(pipeline, name)
+        messages = pipeline.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+        for message in messages:
+            pipeline.sqs.send_message(QueueUrl=url, MessageBody=message["Body"])
+            pipeline.sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
+    pipeline.drain()
+    assert statuses(pipeline, keys) == {key: ["indexed"] for key in keys}
+    for n in range(4):
+        assert len(hits_for(pipeline, n)) == 1
+    assert dead_letters(pipeline) == 0
+
+
+def test_a_failing_message_does_not_reprocess_the_good_ones(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    from newsbrief.pipeline import parse
+
+    calls: list[str] = []
+    real_extract = parse.extract
+
+    def flaky_extract(data: bytes, filename: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(filename)
+        if filename.endswith("bad-1.json") and calls.count(filename) == 1:
+            raise ConnectionError("transient failure on one record")
+        return real_extract(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "extract", flaky_extract)
+    keys = [pipeline.upload(f"good-{n}.json", story(n), "application/json") for n in range(3)]
+    keys.append(pipeline.upload("bad-1.json", story(9), "application/json"))
+    pipeline.drain()
+
+    assert statuses(pipeline, keys) == {key: ["indexed"] for key in keys}
+    # The good records ran once; only the failed one came back.
+    for key in keys[:3]:
+        assert calls.count(key) == 1
+    assert calls.count(keys[3]) == 2
+
+
+def test_odd_events_do_not_break_a_batch(pipeline: Pipeline):
+    url = queue_url(pipeline, "ParseQueue")
+    pipeline.sqs.send_message(
+        QueueUrl=url, MessageBody=json.dumps({"Service": "Amazon S3", "Event": "s3:TestEvent"})
+    )
+    pipeline.sqs.send_message(QueueUrl=url, MessageBody="{not json")
+    gone = pipeline.upload("deleted-before-parsing.json", story(1), "application/json")
+    pipeline.s3.delete_object(Bucket=pipeline.bucket, Key=gone)
+    kept = pipeline.upload("kept.json", story(2), "application/json")
+
+    pipeline.drain()
+
+    assert statuses(pipeline, [gone, kept]) == {gone: [], kept: ["indexed"]}
+    # Only the malformed body is left, in the dead-letter queue, for someone to read.
+    dlq = queue_url(pipeline, "ParseDeadLetterQueue")
+    (letter,) = pipeline.sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]
+    assert letter["Body"] == "{not json"
+
+
+def test_a_function_killed_mid_article_leaves_no_stuck_idempotency(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+):
+    from newsbrief.pipeline import parse
+
+    class FunctionTimedOut(BaseException):
+        """Lambda stops a timed-out function without running its exception handlers."""
+
+    real_extract = parse.extract
+    killed: list[str] = []
+
+    def dies_once(data: bytes, filename: str, *args: Any, **kwargs: Any) -> Any:
+        if not killed:
+            killed.append(filename)
+            raise FunctionTimedOut
+        return real_extract(data, filename, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "extract", dies_once)
+    parse_poller = next(p for p in pipeline.pollers if p.mapping.function == "ParseFunction")
+    # The message stays invisible for one second after it was received.
+    monkeypatch.setattr(parse_poller.mapping, "timeout", 0)
+    key = pipeline.upload("killed.json", story(3), "application/json")
+    with pytest.raises(FunctionTimedOut):
+        parse_poller.poll_once()
+    assert statuses(pipeline, [key]) == {key: []}
+
+    # SQS hands the message out again once its visibility timeout (here 1 s) has passed.
+    time.sleep(1.1)
+    pipeline.drain()
+    assert statuses(pipeline, [key]) == {key: ["indexed"]}
+
+
+@pytest.fixture
+def faults(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    # No sleeping between SDK retries: the faults, not the waiting, are under test.
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda *_: 0)
+    injector = FaultInjector(rate=0.10, seed=11)
+    boto3.setup_default_session()
+    injector.attach(boto3.DEFAULT_SESSION)
+    runtime.reset()
+    yield injector
+    boto3.DEFAULT_SESSION = None
+    runtime.reset()
+
+
+def test_ten_percent_of_aws_calls_failing_loses_and_duplicates_nothing(
+    pipeline: Pipeline, faults: FaultInjector
+):
+    keys = [pipeline.upload(f"chaos-{n}.json", story(n), "application/json") for n in range(12)]
+    keys.append(pipeline.upload("chaos-empty.txt", b""))
+    pipeline.drain(rounds=200)
+
+    assert faults.total > 20, faults.injected
+    assert set(faults.injected) >= {"throttle", "server_error", "timeout"}
+    settled = statuses(pipeline, keys)
+    assert settled[keys[-1]] == ["rejected"]
+    assert {key: value for key, value in settled.items() if key != keys[-1]} == {
+        key: ["indexed"] for key in keys[:-1]
+    }
+    for n in range(12):
+        assert len(hits_for(pipeline, n)) == 1, n
+    assert dead_letters(pipeline) == 0
