@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import BotoCoreError, ClientError
 
 from newsbrief import runtime
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
@@ -111,6 +112,20 @@ def handle_validation_error(exc: RequestValidationError) -> Response[Any]:
 @app.exception_handler([InvalidCursorError, InvalidSearchCursorError])
 def handle_bad_cursor(exc: ValueError) -> Response[Any]:
     return error(HTTPStatus.BAD_REQUEST, "invalid_cursor", "the cursor is not one this API issued")
+
+
+@app.exception_handler([ClientError, BotoCoreError])
+def handle_aws_error(exc: Exception) -> Response[Any]:
+    logger.exception("an AWS call failed")
+    return error(
+        HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "the service is busy; try again shortly"
+    )
+
+
+@app.exception_handler(Exception)
+def handle_unexpected_error(exc: Exception) -> Response[Any]:
+    logger.exception("unhandled error")
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
 
 
 @app.not_found

@@ -1,0 +1,156 @@
+"""Uploads through the local stack while a share of the functions' AWS calls fail.
+
+    .venv/bin/python bench/chaos.py [--uploads 500] [--rate 0.10] [--seed 7]
+
+Every upload must end `indexed` or `rejected` with a reason: none lost, none indexed twice,
+and the dead-letter queues hold only what the report explains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import boto3  # noqa: E402
+import botocore.retries.standard  # noqa: E402
+
+from local.faults import FaultInjector  # noqa: E402
+from local.stack import LocalStack, start  # noqa: E402
+
+SAMPLES = ROOT / "examples" / "articles"
+
+
+def vocabulary() -> list[str]:
+    words = {
+        word.strip(".,;:!?\"'()").lower()
+        for path in SAMPLES.glob("*.txt")
+        for word in path.read_text(encoding="utf-8").split()
+    }
+    return sorted(word for word in words if word.isalpha() and len(word) > 3)
+
+
+def story(n: int, words: list[str], rng: random.Random) -> tuple[str, bytes, str]:
+    """A distinct article in one of the accepted formats, or a bad upload every 25th time."""
+    if n % 25 == 0:
+        return f"chaos/bad-{n}.txt", b"" if n % 50 == 0 else rng.randbytes(2048), "text/plain"
+    sentences = [
+        " ".join(rng.sample(words, 12)).capitalize() + "." for _ in range(rng.randint(6, 12))
+    ]
+    sentences[0] = f"Report chaosmarker{n} opens with {sentences[0].lower()}"
+    title = " ".join(rng.sample(words, 6)).capitalize()
+    body = " ".join(sentences)
+    kind = n % 3
+    if kind == 0:
+        document = json.dumps({"title": title, "body": body}).encode()
+        return f"chaos/{n}.json", document, "application/json"
+    if kind == 1:
+        return f"chaos/{n}.md", f"# {title}\n\n{body}\n".encode(), "text/markdown"
+    return f"chaos/{n}.txt", f"{title}\n\n{body}\n".encode(), "text/plain"
+
+
+def api(stack: LocalStack, path: str, **params: Any) -> Any:
+    url = f"{stack.api_url}{path}?{urllib.parse.urlencode(params)}"
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 - local stack
+        return json.loads(response.read())
+
+
+def queue_depth(stack: LocalStack, url: str) -> int:
+    attributes = stack.client("sqs").get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--uploads", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=0.10)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument(
+        "--sdk-backoff",
+        action="store_true",
+        help="keep the SDK's waits between retries (slower; the outcome is the same)",
+    )
+    args = parser.parse_args()
+
+    os.environ["AWS_RETRY_MODE"] = "standard"
+    if not args.sdk_backoff:
+        botocore.retries.standard.ExponentialBackoff.delay_amount = lambda *_: 0
+    injector = FaultInjector(rate=args.rate, seed=args.seed)
+    boto3.setup_default_session()
+    injector.attach(boto3.DEFAULT_SESSION)
+
+    stack = start(s3_port=0, api_port=0, retry_delay=1)
+    s3 = stack.client("s3")
+    began = time.monotonic()
+    keys = []
+    words = vocabulary()
+    rng = random.Random(args.seed)
+    for n in range(args.uploads):
+        name, data, content_type = story(n, words, rng)
+        key = f"incoming/{name}"
+        s3.put_object(Bucket=stack.bucket, Key=key, Body=data, ContentType=content_type)
+        keys.append(key)
+
+    work_queues = [stack.queue_urls[q] for q in ("ParseQueue", "SummarizeQueue", "IndexQueue")]
+    while time.monotonic() - began < args.timeout:
+        if all(queue_depth(stack, url) == 0 for url in work_queues):
+            break
+        time.sleep(2)
+    elapsed = time.monotonic() - began
+    # The count is done with faults off: it checks what was stored, not how reads cope.
+    injector.rate = 0.0
+
+    outcome: dict[str, int] = {"indexed": 0, "rejected": 0, "lost": 0, "duplicated": 0}
+    for n, key in enumerate(keys):
+        items = api(stack, "/articles", key=key)["items"]
+        status = items[0]["status"] if len(items) == 1 else None
+        if status in ("indexed", "rejected"):
+            outcome[status] += 1
+        else:
+            outcome["lost"] += 1
+            print(f"  not settled: {key}: {[item['status'] for item in items]}")
+        if status == "indexed":
+            hits = api(stack, "/search", q=f"chaosmarker{n}")["items"]
+            if len(hits) != 1:
+                outcome["duplicated"] += 1
+                print(f"  {key}: {len(hits)} search hits")
+    dead = {
+        name: queue_depth(stack, stack.queue_urls[name])
+        for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue")
+    }
+    redelivered = sum(poller.failed_messages for poller in stack.pollers)
+    stack.stop()
+
+    print(f"\nChaos run: {args.uploads} uploads, {args.rate:.0%} of AWS calls failing")
+    print(f"  seed                    {args.seed:8d}")
+    print(f"  settled in              {elapsed:8.1f} s")
+    print(f"  AWS calls by functions  {injector.calls:8d}")
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(injector.injected.items()))
+    print(f"  faults injected         {injector.total:8d}   ({kinds})")
+    print(f"  absorbed by SDK retries {injector.total - redelivered:8d}   (at least)")
+    print(f"  messages redelivered    {redelivered:8d}")
+    print(f"  indexed                 {outcome['indexed']:8d}")
+    print(f"  rejected (bad uploads)  {outcome['rejected']:8d}   (every 25th: empty or binary)")
+    print(f"  lost                    {outcome['lost']:8d}")
+    print(f"  duplicated              {outcome['duplicated']:8d}")
+    print(f"  dead letters            {sum(dead.values()):8d}   {dead}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""From extracted title, text blocks and metadata to one clean ``ExtractedArticle``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from newsbrief.errors import RejectedUploadError
+from newsbrief.models import ExtractedArticle
+from newsbrief.parsing.furniture import normalize_line, remove_furniture
+from newsbrief.parsing.limits import MAX_TEXT_CHARS
+
+MIN_ARTICLE_WORDS = 15
+TITLE_MAX_CHARS = 200
+_LONG_PARAGRAPH_WORDS = 20
+# Hard-wrapped text keeps its lines shorter than this; longer lines are paragraphs of their own.
+_WRAPPED_LINE_MAX_CHARS = 120
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_FIRST_SENTENCE = re.compile(r"^(.{10,}?[.!?])(?:\s|$)", re.DOTALL)
+
+
+@dataclass
+class Metadata:
+    """What a format knows about its article besides the text; all optional."""
+
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    url: str | None = None
+    image: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def clean_inline(text: str) -> str:
+    """One paragraph's text on one line, with single spaces."""
+    return " ".join(text.split())
+
+
+def blocks_from_lines(lines: Sequence[str], known_furniture: Collection[str]) -> list[str]:
+    """Paragraphs from text lines: furniture lines dropped, blank lines separate paragraphs.
+
+    Lines of one block are joined when they look hard-wrapped; a block with long lines is
+    read as one paragraph per line.
+    """
+    keep = remove_furniture(lines, known_furniture)
+    paragraphs: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        if max(len(line) for line in block) > _WRAPPED_LINE_MAX_CHARS or all(
+            _LIST_ITEM.match(line) for line in block
+        ):
+            paragraphs.extend(clean_inline(line) for line in block)
+        else:
+            paragraphs.append(clean_inline(" ".join(block)))
+        block.clear()
+
+    for line, kept in zip(lines, keep, strict=True):
+        if not line.strip():
+            flush()
+        elif kept:
+            block.append(line)
+        else:
+            flush()  # removed furniture also ends a paragraph
+    flush()
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def title_from_text(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """A title for text that has none: its first paragraph when headline-like (then removed
+    from the body), else its first sentence, shortened at a word boundary."""
+    first = paragraphs[0]
+    if len(first) <= TITLE_MAX_CHARS and not first.endswith((".", ",", ";", ":")):
+        return first, paragraphs[1:]
+    sentence = _FIRST_SENTENCE.match(first)
+    return shorten_title(sentence.group(1) if sentence else first), paragraphs
+
+
+def shorten_title(title: str) -> str:
+    if len(title) <= TITLE_MAX_CHARS:
+        return title
+    return title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def build_article(
+    paragraphs: Sequence[str],
+    metadata: Metadata,
+    *,
+    content_type: str,
+    known_furniture: Collection[str] = (),
+) -> ExtractedArticle:
+    """Validate and assemble an article; rejects text too thin to be an article."""
+    body = [clean_inline(paragraph) for paragraph in paragraphs]
+    body = [p for p in body if p and normalize_line(p) not in known_furniture]
+    title = clean_inline(metadata.title or "")
+    if not title and body:
+        title, body = title_from_text(body)
+    # A body that opens with its own title (the page's headline) repeats it.
+    while body and normalize_line(body[0]) == normalize_line(title):
+        body = body[1:]
+    chars = sum(len(paragraph) for paragraph in body)
+    if chars > MAX_TEXT_CHARS:
+        raise RejectedUploadError(
+            "too_large",
+            f"The document holds {chars:,} characters of text; an article has at most "
+            f"{MAX_TEXT_CHARS:,}.",
+        )
+    words = prose_words(body)
+    if words < MIN_ARTICLE_WORDS:
+        raise RejectedUploadError(
+            "no_article_content",
+            f"No article text was found: {words} words of running text, at least "
+            f"{MIN_ARTICLE_WORDS} are needed (headlines, links and labels do not count).",
+        )
+    from newsbrief.language import detect_language
+
+    # The text outranks a declared language: page templates often declare the wrong one.
+    language = detect_language("\n".join(body)) or metadata.language
+    return ExtractedArticle(
+        title=title[: TITLE_MAX_CHARS * 2],
+        paragraphs=body,
+        author=_clean_optional(metadata.author),
+        published=metadata.published,
+        modified=metadata.modified,
+        language=language,
+        url=_clean_optional(metadata.url),
+        image=_clean_optional(metadata.image),
+        section=_clean_optional(metadata.section),
+        tags=list(dict.fromkeys(clean_inline(tag) for tag in metadata.tags if tag.strip())),
+        content_type=content_type,
+    )
+
+
+def prose_words(paragraphs: Sequence[str]) -> int:
+    """Words in paragraphs of running text: ones that end a sentence or are long. Listings,
+    menus and forms are made of short unpunctuated lines and count nothing."""
+    total = 0
+    for paragraph in paragraphs:
+        words = _word_count(paragraph)
+        if words >= _LONG_PARAGRAPH_WORDS or _SENTENCE_END.search(paragraph):
+            total += words
+    return total
+
+
+def _word_count(text: str) -> int:
+    # Scripts written without spaces count one word per two characters.
+    spaced = len(text.split())
+    unspaced = len(_UNSPACED_SCRIPT.findall(text)) // 2
+    return spaced + unspaced
+
+
+def _clean_optional(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return clean_inline(value) or None

@@ -1,0 +1,142 @@
+"""Site furniture: the lines a site repeats around every article (navigation, share and
+subscribe prompts, teasers), recognised by general rules and by what was learned per source."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from urllib.parse import urlsplit
+
+from newsbrief.models import ExtractedArticle
+
+FURNITURE_MAX_WORDS = 12
+FURNITURE_MAX_CHARS = 120
+_INCOMING_PREFIX = "incoming/"
+
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+# A whole line that is furniture, matched against its normalized form.
+_FURNITURE_LINE = re.compile(
+    r"""^(?:
+        no\ time\ to\ read | get\ (?:a|the)\ summary | summari[sz]e\ (?:this|the)\ article
+      | listen\ to\ (?:this|the)\ article | \d+\ min(?:ute)?s?\ read
+      | share | share\ (?:this|the)\ (?:article|story|post|page)
+      | share\ (?:on|via|to)\ \w+(?:\ \w+)? | (?:tweet|pin|email|print|copy\ link)
+      | (?:(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email)\ ?)+
+      | follow\ us(?:\ on\ .{1,40})? | join\ us\ on\ .{1,40}
+      | subscribe(?:\ now|\ today|\ here)? | subscribe\ to\ (?:our|the)\ .{1,60}
+      | sign\ up\ (?:for|to)\ (?:our|the)\ .{1,60} | (?:get|receive)\ (?:our|the)\ newsletter.{0,40}
+      | advertisement | advert | sponsored(?:\ content)? | ad | ads | promoted
+      | story\ continues\ below(?:\ advertisement)? | continue\ reading(?:\ below)?
+      | read\ more | read\ more\ here | see\ more | show\ more | load\ more | view\ comments
+      | \d*\ ?comments? | leave\ a\ comment | post\ a\ comment | add\ a\ comment
+      | skip\ to\ (?:main\ )?content | back\ to\ top | scroll\ to\ top
+      | click\ here\ to\ .{1,60} | tap\ here\ to\ .{1,60}
+      | (?:previous|prev|next)\ (?:article|story|post|page)
+      | related(?:\ (?:articles?|stories|posts|news|content|topics))?
+      | (?:more|top|latest|popular)\ (?:stories|news|articles|headlines)(?:\ from\ .{1,40})?
+      | you\ (?:may|might)\ also\ like | recommended(?:\ for\ you)? | most\ read
+      | read\ next | up\ next | trending(?:\ now)?
+      | tags? | topics? | filed\ under
+      | all\ rights\ reserved.*
+      | cookies?\ (?:policy|settings|preferences) | privacy\ policy | terms\ of\ (?:use|service)
+    )$""",
+    re.VERBOSE,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,100}$")
+# Teasers that point elsewhere: "Read more: <headline>", "See also: ...".
+_TEASER = re.compile(
+    r"""^(?:read\ (?:more|also|next)|see\ also|also\ read|related|recommended|watch|listen)
+        \s*[:\-–—|]""",
+    re.VERBOSE,
+)
+# Markers after which the next headline-like line belongs to another article.
+_HEADLINE_MARKER = re.compile(
+    r"^(?:(?:previous|prev|next)\ (?:article|story|post)|read\ (?:next|more|also)|see\ also"
+    r"|up\ next|related(?:\ \w+)?|you\ (?:may|might)\ also\ like|more\ stories|recommended)$"
+)
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+
+
+def normalize_line(line: str) -> str:
+    """The comparable form of a line: NFKC, case-folded, single-spaced, no edge punctuation."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    text = _SPACES.sub(" ", text).strip()
+    return _EDGE_PUNCTUATION.sub("", text)
+
+
+def is_furniture_line(line: str, known: Collection[str] = ()) -> bool:
+    normalized = normalize_line(line)
+    if not normalized:
+        return True
+    if normalized in known or _FURNITURE_LINE.match(normalized) or _TEASER.match(normalized):
+        return True
+    return bool(_COPYRIGHT.match(_SPACES.sub(" ", line.casefold()).strip()))
+
+
+def is_headline_like(line: str) -> bool:
+    """A short line without closing punctuation: a title rather than prose."""
+    stripped = line.strip()
+    words = stripped.split()
+    return 0 < len(words) <= 20 and not _SENTENCE_END.search(stripped)
+
+
+def remove_furniture(lines: Sequence[str], known: Collection[str] = ()) -> list[bool]:
+    """For each line, whether to keep it; blank lines are kept (they separate paragraphs).
+
+    Drops furniture lines, and a headline that follows a navigation marker such as
+    "Next Article" (blank lines in between allowed), since it belongs to another article.
+    """
+    keep = [True] * len(lines)
+    expecting_headline = False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        normalized = normalize_line(line)
+        if expecting_headline and is_headline_like(line):
+            keep[index] = False
+            expecting_headline = False
+            continue
+        expecting_headline = bool(_HEADLINE_MARKER.match(normalized))
+        if is_furniture_line(line, known):
+            keep[index] = False
+    return keep
+
+
+def furniture_candidates(article: ExtractedArticle) -> list[str]:
+    """Normalized paragraphs short enough to be site furniture, each once, in order.
+
+    Counted per source across uploads, the ones that recur are passed back to the parser as
+    ``known_furniture``.
+    """
+    seen: dict[str, None] = {}
+    for paragraph in article.paragraphs:
+        normalized = normalize_line(paragraph)
+        if (
+            normalized
+            and len(normalized) <= FURNITURE_MAX_CHARS
+            and len(normalized.split()) <= FURNITURE_MAX_WORDS
+        ):
+            seen.setdefault(normalized, None)
+    return list(seen)
+
+
+def source_of(filename: str, url: str | None) -> str:
+    """The source an upload belongs to: the URL's host when known, else the first folder
+    under ``incoming/``, else ``"default"``."""
+    if url:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    key = filename.lstrip("/")
+    if key.startswith(_INCOMING_PREFIX):
+        key = key[len(_INCOMING_PREFIX) :]
+    folder, separator, _ = key.partition("/")
+    return folder.strip().lower() if separator and folder.strip() else "default"
+
+
+def known_set(lines: Iterable[str]) -> frozenset[str]:
+    return frozenset(filter(None, (normalize_line(line) for line in lines)))

@@ -1,0 +1,413 @@
+"""HTML pages: the main text (trafilatura, checked against readability) and the metadata
+a page declares (JSON-LD, Open Graph, meta tags), with htmldate for undeclared dates."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from newsbrief.errors import RejectedUploadError
+from newsbrief.models import ExtractedArticle
+from newsbrief.parsing.article import Metadata, build_article, clean_inline
+from newsbrief.parsing.dates import normalize_date
+from newsbrief.parsing.furniture import remove_furniture
+from newsbrief.parsing.limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|/)\s+")
+_ARTICLE_TYPES = re.compile(r"(?:Article|Posting|Report|BlogPosting|NewsArticle)$")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_MAX_JSON_LD_BYTES = 1_000_000
+_MAX_ATTRIBUTE_CHARS = 2_000
+_MAX_TAG_CHARS = 60
+_WORD = re.compile(r"\w+")
+# readability replaces trafilatura when it has this much more text and contains this share of
+# trafilatura's words.
+_RECOVERY_LENGTH_RATIO = 1.2
+_RECOVERY_MIN_SHARED = 0.5
+# Shares of the page's visible text kept by trafilatura below which alternatives are tried.
+_QUICK_BELOW_SHARE = 0.8
+_THOROUGH_BELOW_SHARE = 0.4
+# Elements whose text starts a new line when an extractor's HTML output becomes text.
+_BLOCK_TAGS = (
+    *("p", "div", "section", "article", "blockquote", "pre", "figcaption", "br"),
+    *("h1", "h2", "h3", "h4", "h5", "h6"),
+    *("ul", "ol", "li", "dd", "dt", "table", "tr", "td", "th"),
+)
+_CODE_TAGS = ("script", "style", "template")
+_HIDDEN_TAGS = (*_CODE_TAGS, "noscript")
+
+
+def parse_tree(html: str) -> HtmlElement:
+    """Parse a page leniently; raises ``RejectedUploadError("malformed")`` if nothing parses."""
+    from lxml import etree
+    from lxml.html import HTMLParser, document_fromstring
+
+    # lxml refuses str input that carries an encoding declaration; the text is decoded already.
+    html = _XML_DECLARATION.sub("", html, count=1)
+    parser = HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        tree = document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise RejectedUploadError(
+            "malformed", f"The HTML page could not be parsed ({exc})."
+        ) from exc
+    _check_and_trim(tree)
+    return tree
+
+
+def _check_and_trim(tree: HtmlElement) -> None:
+    """Bound the work on one page: refuse pages with far more elements or text than any
+    article page, and drop long attribute values (inline images, serialized state), which
+    hold no article text but slow the date search that scans the serialized page."""
+    elements = int(tree.xpath("count(//*)"))
+    if elements > MAX_HTML_ELEMENTS:
+        raise RejectedUploadError(
+            "too_large",
+            f"The page has {elements:,} HTML elements; an article page has a few thousand "
+            f"(the limit is {MAX_HTML_ELEMENTS:,}).",
+        )
+    text_chars = len(tree.text_content()) - sum(
+        len(element.text or "") for element in tree.iter(*_CODE_TAGS)
+    )
+    if text_chars > MAX_TEXT_CHARS:
+        raise RejectedUploadError(
+            "too_large",
+            f"The page holds {text_chars:,} characters of text, far more than an article "
+            f"(the limit is {MAX_TEXT_CHARS:,}).",
+        )
+    for value in tree.xpath(f"//@*[string-length() > {_MAX_ATTRIBUTE_CHARS}]"):
+        del value.getparent().attrib[value.attrname]
+
+
+def _drop_scripts(tree: HtmlElement) -> None:
+    """Scripts and styles hold no article text (JSON-LD is read before this)."""
+    from lxml.etree import strip_elements
+
+    strip_elements(tree, "script", "style", "template", with_tail=False)
+
+
+def main_text_lines(tree: HtmlElement, url: str | None = None) -> list[str]:
+    """The page's main text, one block per line (the tree is not modified).
+
+    trafilatura's extraction is the answer unless an alternative finds clearly more text that
+    still covers most of trafilatura's: then trafilatura missed part of the article (a split
+    body, an unusual container), its most common failure. The less of the page's visible text
+    trafilatura kept, the more alternatives are consulted: trafilatura's bundled readability,
+    then readability-lxml (more robust, but slower).
+    """
+    from copy import deepcopy
+
+    from trafilatura import bare_extraction
+
+    document = bare_extraction(tree, url=url, include_comments=False, include_tables=True)
+    text = getattr(document, "text", None) or ""
+    lines = [line for line in text.split("\n") if line.strip()]
+    kept_share = sum(map(_non_space_chars, lines)) / max(1, visible_text_chars(tree))
+    if kept_share < _THOROUGH_BELOW_SHARE:
+        alternative = readability_lxml_lines(deepcopy(tree))
+        if recovers_missed_text(lines, alternative):
+            return alternative
+    if kept_share < _QUICK_BELOW_SHARE:
+        alternative = readability_lines(deepcopy(tree))
+        if recovers_missed_text(lines, alternative):
+            return alternative
+    return lines
+
+
+def visible_text_chars(tree: HtmlElement) -> int:
+    """Non-space characters of the page's visible text (a cheap measure of its size)."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    hidden = sum(_non_space_chars(element.text or "") for element in root.iter(*_HIDDEN_TAGS))
+    return _non_space_chars(root.text_content()) - hidden
+
+
+def _non_space_chars(text: str) -> int:
+    return len("".join(text.split()))
+
+
+def readability_lines(tree: HtmlElement) -> list[str]:
+    """readability's main text (trafilatura's copy of it), one block per line; mutates tree."""
+    from trafilatura.external import try_readability
+
+    return _block_lines(try_readability(tree))
+
+
+def readability_lxml_lines(tree: HtmlElement) -> list[str]:
+    """readability-lxml's main text, one block per line; mutates tree."""
+    from lxml import etree
+    from lxml.html import document_fromstring
+    from readability import Document
+
+    try:
+        summary = Document(tree).summary(html_partial=True)
+        return _block_lines(document_fromstring(summary)) if summary.strip() else []
+    except (etree.LxmlError, ValueError):  # readability's Unparseable is a ValueError
+        return []
+
+
+def _block_lines(root: HtmlElement) -> list[str]:
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        element.text = "\n" + (element.text or "")
+    text = root.text_content()
+    return [clean_inline(line) for line in text.split("\n") if line.strip()]
+
+
+def recovers_missed_text(own: list[str], alternative: list[str]) -> bool:
+    """Whether ``alternative`` holds clearly more text than ``own`` and most of ``own``'s."""
+    own_words = _bag(own)
+    alternative_words = _bag(alternative)
+    own_count = sum(own_words.values())
+    if own_count == 0:
+        return bool(alternative_words)
+    shared = sum((own_words & alternative_words).values())
+    return (
+        sum(alternative_words.values()) > _RECOVERY_LENGTH_RATIO * own_count
+        and shared >= _RECOVERY_MIN_SHARED * own_count
+    )
+
+
+def _bag(lines: list[str]) -> Counter[str]:
+    return Counter(word.lower() for line in lines for word in _WORD.findall(line))
+
+
+def html_to_text(html: str) -> str:
+    """The main text of an HTML page, paragraphs separated by newlines ("" when none)."""
+    try:
+        tree = parse_tree(html)
+    except RejectedUploadError:
+        return ""
+    lines = main_text_lines(tree)
+    keep = remove_furniture(lines)
+    return "\n".join(line for line, kept in zip(lines, keep, strict=True) if kept)
+
+
+def parse_html(
+    html: str, *, known_furniture: Collection[str], url: str | None = None
+) -> ExtractedArticle:
+    tree = parse_tree(html)
+    # readability scores the page as served, scripts included; the date search is faster
+    # without them, and JSON-LD is read before they go.
+    lines = main_text_lines(tree, url)
+    declared = declared_metadata(tree)
+    _drop_scripts(tree)
+    metadata = page_metadata(tree, declared, url)
+    keep = remove_furniture(lines, known_furniture)
+    paragraphs = [clean_inline(line) for line, kept in zip(lines, keep, strict=True) if kept]
+    return build_article(
+        paragraphs, metadata, content_type="text/html", known_furniture=known_furniture
+    )
+
+
+def html_fragment_paragraphs(fragment: str) -> list[str]:
+    """Paragraphs of an HTML fragment (a JSON body written in HTML): block text, in order."""
+    from lxml import etree
+    from lxml.html import fragment_fromstring
+
+    try:
+        root = fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [fragment]
+    blocks = root.xpath(".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//blockquote|.//pre")
+    texts = [clean_inline(block.text_content()) for block in blocks] or [root.text_content()]
+    return [text for text in texts if text]
+
+
+# ---- metadata -------------------------------------------------------------------------------
+
+
+def page_metadata(tree: HtmlElement, declared: dict[str, Any], url: str | None) -> Metadata:
+    """The article's metadata: what the page declares first, then trafilatura's heuristics
+    (which include htmldate for the publication date)."""
+    from trafilatura.metadata import extract_metadata
+
+    found = extract_metadata(tree, default_url=url)
+    site_name = declared.get("site_name") or found.sitename
+    title = declared.get("title") or found.title or _first_text(tree, "//h1")
+    page_url = declared.get("url") or found.url or url
+    return Metadata(
+        title=strip_site_name(title, site_name) if title else None,
+        author=declared.get("author") or found.author,
+        published=declared.get("published") or normalize_date(found.date),
+        modified=declared.get("modified"),
+        language=declared.get("language"),
+        url=page_url,
+        image=_absolute(declared.get("image") or found.image, page_url),
+        section=declared.get("section") or (found.categories[0] if found.categories else None),
+        tags=declared.get("tags") or list(found.tags or []),
+    )
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """ "Headline | Site" → "Headline": drops a trailing (or leading) part that names the site
+    or is much shorter than the headline."""
+    title = clean_inline(title)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site = (site_name or "").casefold().strip()
+
+    def names_site(part: str) -> bool:
+        folded = part.casefold()
+        return bool(site) and (folded in site or site in folded)
+
+    if names_site(parts[-1]):
+        return _rejoin(title, parts[:-1])
+    if names_site(parts[0]):
+        return _rejoin(title, parts[1:])
+    if len(parts[-1].split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 4:
+        return _rejoin(title, parts[:-1])
+    return title
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip()
+
+
+def declared_metadata(tree: HtmlElement) -> dict[str, Any]:
+    """Metadata the page states in JSON-LD, Open Graph and meta tags."""
+    meta: dict[str, Any] = {}
+    for item in _json_ld_articles(tree):
+        meta.setdefault("title", _text(item.get("headline")) or _text(item.get("name")))
+        meta.setdefault("author", _person(item.get("author")))
+        meta.setdefault("published", normalize_date(_text(item.get("datePublished"))))
+        meta.setdefault("modified", normalize_date(_text(item.get("dateModified"))))
+        meta.setdefault("image", _image(item.get("image")))
+        meta.setdefault("section", _first(item.get("articleSection")))
+        meta.setdefault("tags", _keywords(item.get("keywords")))
+        meta.setdefault("url", _text(item.get("url")))
+    properties = _meta_properties(tree)
+
+    def fill(key: str, *names: str) -> None:
+        if not meta.get(key):
+            meta[key] = next((properties[name] for name in names if properties.get(name)), None)
+
+    fill("title", "og:title", "twitter:title")
+    fill("author", "author", "article:author", "byl")
+    fill("image", "og:image", "og:image:url", "twitter:image")
+    fill("section", "article:section")
+    fill("site_name", "og:site_name", "application-name")
+    fill("url", "og:url")
+    for key, names in (
+        ("published", ("article:published_time", "datepublished", "pubdate", "date")),
+        ("modified", ("article:modified_time", "og:updated_time", "datemodified")),
+    ):
+        if not meta.get(key):
+            meta[key] = next(
+                (normalize_date(properties[name]) for name in names if properties.get(name)), None
+            )
+    if not meta.get("tags"):
+        meta["tags"] = [value for name, value in _meta_pairs(tree) if name == "article:tag"]
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    if canonical and str(canonical[0]).startswith("http"):
+        meta["url"] = str(canonical[0]).strip()
+    if meta.get("author", "") and meta["author"].startswith("http"):
+        meta["author"] = None  # a profile URL is no name
+    language = tree.get("lang") or properties.get("og:locale") or properties.get("language")
+    if language:
+        meta["language"] = language.replace("_", "-").split("-")[0].lower()[:2] or None
+    return {key: value for key, value in meta.items() if value}
+
+
+def _meta_pairs(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+    for element in tree.iter("meta"):
+        name = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if name and content and content.strip():
+            yield name.strip().lower(), content.strip()
+
+
+def _meta_properties(tree: HtmlElement) -> dict[str, str]:
+    properties: dict[str, str] = {}
+    for name, value in _meta_pairs(tree):
+        properties.setdefault(name, value)
+    return properties
+
+
+def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = script.text or ""
+        if not raw.strip() or len(raw) > _MAX_JSON_LD_BYTES:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        yield from _article_objects(data, depth=0)
+
+
+def _article_objects(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _article_objects(entry, depth + 1)
+    elif isinstance(data, dict):
+        kind = data.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+            yield data
+        if "@graph" in data:
+            yield from _article_objects(data["@graph"], depth + 1)
+
+
+def _text(value: Any) -> str | None:
+    return clean_inline(value) or None if isinstance(value, str) else None
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list):
+        return next((text for text in map(_text, value) if text), None)
+    return _text(value)
+
+
+def _person(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [name for name in (_person(entry) for entry in value) if name]
+        return ", ".join(dict.fromkeys(names)) or None
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def _image(value: Any) -> str | None:
+    if isinstance(value, list):
+        return next((url for url in map(_image, value) if url), None)
+    if isinstance(value, dict):
+        return _text(value.get("url")) or _text(value.get("contentUrl"))
+    return _text(value)
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        words = [word.strip() for word in value.split(",")]
+    elif isinstance(value, list):
+        words = [word for word in map(_text, value) if word]
+    else:
+        return []
+    # CMSs also put internal "key: value" flags in keywords; tags are short plain phrases.
+    return [word for word in words if word and ":" not in word and len(word) <= _MAX_TAG_CHARS]
+
+
+def _first_text(tree: HtmlElement, xpath: str) -> str | None:
+    for element in tree.xpath(xpath):
+        text = clean_inline(element.text_content())
+        if text:
+            return text
+    return None
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    if not link:
+        return None
+    return urljoin(base, link) if base else link
