@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
 from pydantic import BaseModel, ValidationError
 
@@ -98,3 +99,25 @@ def object_events(message_body: str) -> list[ObjectEvent]:
             )
         )
     return events
+
+
+def created_event_message(bucket: str, key: str, sequencer: str) -> str:
+    """An S3 ``ObjectCreated`` notification for ``key``, as the bucket would send it to a queue.
+
+    Operations use it to run a stage again on objects that already exist.
+    """
+    return json.dumps(
+        {
+            "Records": [
+                {
+                    "eventSource": "aws:s3",
+                    "eventName": "ObjectCreated:Copy",
+                    "eventTime": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                    "s3": {
+                        "bucket": {"name": bucket},
+                        "object": {"key": quote_plus(key, safe="/"), "sequencer": sequencer},
+                    },
+                }
+            ]
+        }
+    )
