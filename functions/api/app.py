@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from newsbrief import runtime
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
 from newsbrief.indexing import SearchPage, SearchRequest
-from newsbrief.models import SearchHit
+from newsbrief.models import ErrorResponse, SearchHit
 from newsbrief.service import (
     ArticleDetail,
     ArticlePage,
@@ -54,6 +54,36 @@ IsoDate = Annotated[
     str | None,
     Query(pattern=r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$", max_length=40),
 ]
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid parameters or body",
+    403: "Missing or invalid API key",
+    404: "No such article",
+    409: "The article has no summary yet",
+    413: "Body larger than the limit",
+    415: "Unsupported Content-Type",
+    422: "The file cannot become an article",
+    429: "Rate limit exceeded",
+    500: "Internal error",
+    503: "A backing service is busy; retry",
+}
+
+
+def documented(
+    model: Any, *errors: int, status: int = 200, description: str = "OK"
+) -> dict[int, Any]:
+    """The route's responses for the OpenAPI document: its result and its error cases."""
+    responses: dict[int, Any] = {
+        code: {
+            "description": ERROR_DESCRIPTIONS[code],
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
+        for code in (400, 429, 500, 503, *errors)
+    }
+    content = {"application/json": {"model": model}} if model is not None else None
+    responses[status] = {"description": description, **({"content": content} if content else {})}
+    return responses
 
 
 def _cors() -> CORSConfig | None:
@@ -136,12 +166,9 @@ def handle_not_found(exc: Exception) -> Response[Any]:
 @app.post(
     "/articles",
     summary="Submit an article file",
-    responses={
-        202: {
-            "description": "Stored under incoming/ and queued for processing",
-            "content": {"application/json": {"model": Submission}},
-        }
-    },
+    responses=documented(
+        Submission, 403, 413, 415, status=202, description="Stored and queued for processing"
+    ),
 )
 def submit_article(filename: FileName = None) -> Response[dict[str, Any]]:
     submission = service().submit(request_body(), content_type(), filename)
@@ -152,7 +179,11 @@ def submit_article(filename: FileName = None) -> Response[dict[str, Any]]:
     )
 
 
-@app.post("/uploads", summary="A presigned S3 form upload for one file under incoming/")
+@app.post(
+    "/uploads",
+    summary="A presigned S3 form upload for one file under incoming/",
+    responses=documented(PresignedUpload, 403, 415),
+)
 def presign_upload(
     filename: FileName = None,
     content_type: Annotated[str | None, Query(max_length=100)] = None,
@@ -160,7 +191,7 @@ def presign_upload(
     return service().presign_upload(filename, content_type)
 
 
-@app.get("/articles", summary="List articles, newest first")
+@app.get("/articles", summary="List articles, newest first", responses=documented(ArticlePage))
 def list_articles(
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -170,19 +201,31 @@ def list_articles(
     return service().list_articles(limit, cursor, language, key)
 
 
-@app.get("/articles/<article_id>", summary="One article with its status, summary and keywords")
+@app.get(
+    "/articles/<article_id>",
+    summary="One article with its status, summary and keywords",
+    responses=documented(ArticleDetail, 404),
+)
 def get_article(article_id: ArticleId) -> ArticleDetail:
     return service().article(article_id)
 
 
-@app.get("/articles/<article_id>/summary", summary="The article's summary")
+@app.get(
+    "/articles/<article_id>/summary",
+    summary="The article's summary",
+    responses=documented(ArticleSummary, 404, 409),
+)
 def get_summary(
     article_id: ArticleId, sentences: Sentences = None, length: Length = None
 ) -> ArticleSummary:
     return service().summary(article_id, sentences, length)
 
 
-@app.get("/articles/<article_id>/related", summary="The most similar articles")
+@app.get(
+    "/articles/<article_id>/related",
+    summary="The most similar articles",
+    responses=documented(list[SearchHit], 404),
+)
 def get_related(
     article_id: ArticleId, limit: Annotated[int, Query(ge=1, le=20)] = 5
 ) -> list[SearchHit]:
@@ -192,14 +235,14 @@ def get_related(
 @app.delete(
     "/articles/<article_id>",
     summary="Delete an article and its upload",
-    responses={204: {"description": "Deleted; the index forgets it within seconds"}},
+    responses=documented(None, 403, 404, status=204, description="Deleted; gone from search soon"),
 )
 def delete_article(article_id: ArticleId) -> Response[None]:
     service().delete(article_id)
     return Response(status_code=HTTPStatus.NO_CONTENT, body=None)
 
 
-@app.get("/search", summary="Full-text search")
+@app.get("/search", summary="Full-text search", responses=documented(SearchPage))
 def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Query")],
     limit: Limit = 10,
@@ -223,12 +266,20 @@ def search(
     return service().search(request)
 
 
-@app.post("/parse", summary="Parse an article file without storing it")
+@app.post(
+    "/parse",
+    summary="Parse an article file without storing it",
+    responses=documented(ParsePreview, 403, 413, 415, 422),
+)
 def parse(filename: FileName = None) -> ParsePreview:
     return preview_parse(request_body(), content_type(), filename)
 
 
-@app.post("/summarize", summary="Summarize an article file without storing it")
+@app.post(
+    "/summarize",
+    summary="Summarize an article file without storing it",
+    responses=documented(SummaryPreview, 403, 413, 415, 422),
+)
 def summarize(
     filename: FileName = None, sentences: Sentences = None, length: Length = None
 ) -> SummaryPreview:
