@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import logging
 import threading
 import time
 import uuid
@@ -14,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from local.functions import Function
 from local.template import Route
+
+log = logging.getLogger("newsbrief.local")
 
 # API Gateway's own limit on a request payload.
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -159,6 +162,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                         self.command, self.path, request_headers, request_body
                     )
                 except Exception:
+                    log.exception("%s %s failed in the API function", self.command, self.path)
                     status, headers, body = _error(500, "internal_error", "internal server error")
         self.send_response(status)
         for name, value in headers.items():
@@ -169,7 +173,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        # Every HTTP method reaches the gateway, which answers undeclared ones as API Gateway does.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         return

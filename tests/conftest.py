@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import boto3
 import pytest
@@ -29,6 +26,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
 # Credentials must be set before boto3 loads.
+from harness import API_KEY, Api, Pipeline
 from moto import mock_aws
 
 from local.api_gateway import ApiGateway
@@ -40,7 +38,6 @@ from newsbrief import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-API_KEY = "test-api-key"
 
 
 @pytest.fixture(scope="session")
@@ -69,67 +66,6 @@ def functions(stack_spec: tuple[StackSpec, Any]) -> dict[str, Function]:
             route.function, Function(route.function, route.code_dir, route.handler, 512, 29)
         )
     return loaded
-
-
-@dataclass
-class Api:
-    gateway: ApiGateway
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | str | None = None,
-        content_type: str | None = None,
-        api_key: str | None = API_KEY,
-    ) -> tuple[int, Any]:
-        headers = {}
-        if content_type:
-            headers["content-type"] = content_type
-        if api_key:
-            headers["x-api-key"] = api_key
-        data = body.encode() if isinstance(body, str) else (body or b"")
-        status, _, payload = self.gateway.handle(method, path, headers, data)
-        return status, json.loads(payload) if payload else None
-
-    def get(self, path: str) -> Any:
-        status, body = self.request("GET", path)
-        assert status == 200, (status, body)
-        return body
-
-
-@dataclass
-class Pipeline:
-    """The template's stack in moto, with each queue drained through its function."""
-
-    spec: StackSpec
-    s3: Any
-    sqs: Any
-    dynamodb: Any
-    pollers: list[QueuePoller]
-    api: Api
-
-    @property
-    def bucket(self) -> str:
-        return self.spec.bucket_name
-
-    def upload(self, name: str, body: bytes | str, content_type: str = "text/plain") -> str:
-        key = f"incoming/{name}"
-        data = body.encode() if isinstance(body, str) else body
-        self.s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
-        return key
-
-    def drain(self, rounds: int = 50) -> int:
-        """Runs every queue until all are empty; returns how many batches ran."""
-        for batches in range(rounds):
-            if not sum(poller.poll_once() for poller in self.pollers):
-                return batches
-        raise AssertionError("queues did not drain")
-
-    def article_for(self, key: str) -> dict[str, Any]:
-        items = self.api.get(f"/articles?key={quote(key)}")["items"]
-        assert len(items) == 1, items
-        return self.api.get(f"/articles/{items[0]['id']}")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
 from newsbrief import runtime
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
@@ -139,6 +140,16 @@ def handle_validation_error(exc: RequestValidationError) -> Response[Any]:
     return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems[:500])
 
 
+@app.exception_handler(ValidationError)
+def handle_model_error(exc: ValidationError) -> Response[Any]:
+    # Values the route's types let through but the domain's models refuse (say, 2026-02-30).
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+        for problem in exc.errors()
+    )
+    return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems[:500])
+
+
 @app.exception_handler([InvalidCursorError, InvalidSearchCursorError])
 def handle_bad_cursor(exc: ValueError) -> Response[Any]:
     return error(HTTPStatus.BAD_REQUEST, "invalid_cursor", "the cursor is not one this API issued")
@@ -196,7 +207,7 @@ def list_articles(
     limit: Limit = 20,
     cursor: Cursor = None,
     language: Annotated[str | None, Query(pattern=r"^[a-z]{2}$")] = None,
-    key: Annotated[str | None, Query(max_length=1024)] = None,
+    key: Annotated[str | None, Query(min_length=1, max_length=1024)] = None,
 ) -> ArticlePage:
     return service().list_articles(limit, cursor, language, key)
 

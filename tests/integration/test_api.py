@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Pipeline
+from harness import Pipeline
 
 HTML_STORY = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Tram line to the airport approved | Northfield Daily</title>
@@ -122,6 +122,7 @@ def test_delete_needs_the_key_and_removes_the_article(pipeline: Pipeline):
         ("GET", "/search", None, None, None, 400, "invalid_request"),
         ("GET", "/search?q=" + "a" * 501, None, None, None, 400, "invalid_request"),
         ("GET", "/search?q=x&cursor=garbage!!", None, None, None, 400, "invalid_cursor"),
+        ("GET", "/search?q=x&since=0000-00-00", None, None, None, 400, "invalid_request"),
         ("GET", "/nowhere", None, None, None, 404, "not_found"),
         ("POST", "/parse", "\x00\x01\x02" * 500, "text/html", "ok", 422, "binary"),
     ],

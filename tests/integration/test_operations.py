@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Pipeline
+from harness import Pipeline
 
 from newsbrief import operations, runtime
 from newsbrief.summarizing import SUMMARIZER_VERSION

@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import quote
 
-from conftest import Pipeline
+from harness import Pipeline
 
 from newsbrief.sentences import split_sentences
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import boto3
 import botocore.retries.standard
 import pytest
-from conftest import Pipeline
+from harness import Pipeline
 
 from local.faults import FaultInjector
 from newsbrief import runtime

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Pipeline
+from harness import Pipeline
 
 from newsbrief import runtime
 from newsbrief.models import ParsedArticle, SourceRef

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def client(service: str) -> Any:
     import boto3
 
-    return boto3.client(service)  # type: ignore[call-overload]
+    return boto3.client(service)
 
 
 @lru_cache(maxsize=1)

@@ -27,18 +27,25 @@ def summarize_article(
     """The article's summary: extractive, or Bedrock's when configured and faithful."""
     from newsbrief.summarizing import extract_keywords, summarize
 
-    result = summarize(
-        article.paragraphs,
-        title=article.title,
-        language=article.language,
-        sentences=None if length else sentences,
-        length=length,  # type: ignore[arg-type]
-    )
     if bedrock_client is not None and bedrock_model_id:
-        from newsbrief.summarizing.bedrock import BedrockSummarizer
+        from newsbrief.summarizing.bedrock import summarize_with_bedrock
 
-        result = BedrockSummarizer(bedrock_client, bedrock_model_id).summarize(
-            article.paragraphs, fallback=result, title=article.title, language=article.language
+        result = summarize_with_bedrock(
+            article.paragraphs,
+            client=bedrock_client,
+            model_id=bedrock_model_id,
+            title=article.title,
+            language=article.language,
+            sentences=None if length else sentences,
+            length=length,  # type: ignore[arg-type]
+        )
+    else:
+        result = summarize(
+            article.paragraphs,
+            title=article.title,
+            language=article.language,
+            sentences=None if length else sentences,
+            length=length,  # type: ignore[arg-type]
         )
     return Summary(
         id=article.id,

@@ -1,0 +1,79 @@
+"""DynamoDB capacity accounting from item sizes, by AWS's documented rounding rules.
+
+Writes cost 1 write request unit (WRU) per started KB of the item (a delete: of the deleted
+item); eventually consistent reads cost 0.5 read request units (RRU) per started 4 KB, per item
+for GetItem/BatchGetItem and over the summed items of a Query page (0.5 minimum even when
+nothing matches). Counting from sizes works the same against moto, whose ConsumedCapacity is a
+placeholder, and against DynamoDB.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+AttributeValue = Mapping[str, Any]
+Item = Mapping[str, AttributeValue]
+
+
+def _value_size(value: AttributeValue) -> int:
+    (kind, data), *_ = value.items()
+    if kind == "S":
+        return len(data.encode())
+    if kind == "B":
+        return len(data)
+    if kind == "N":
+        digits = len(data.lstrip("-").replace(".", "").strip("0")) or 1
+        return math.ceil(digits / 2) + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + _value_size(v) for v in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in data.items())
+    if kind == "SS":
+        return sum(len(s.encode()) for s in data)
+    if kind == "BS":
+        return sum(len(b) for b in data)
+    raise ValueError(f"unsupported attribute type {kind}")
+
+
+def item_size(item: Item) -> int:
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def write_units(size: int) -> int:
+    return max(1, math.ceil(size / 1024))
+
+
+def read_units(size: int) -> float:
+    return max(1, math.ceil(size / 4096)) * 0.5
+
+
+@dataclass
+class CapacityMeter:
+    """Running totals of request units, with writes broken down by partition key."""
+
+    read_units: float = 0.0
+    write_units: int = 0
+    requests: Counter[str] = field(default_factory=Counter)
+    write_units_by_key: Counter[str] = field(default_factory=Counter)
+    read_units_by_kind: dict[str, float] = field(default_factory=dict)
+    write_units_by_kind: Counter[str] = field(default_factory=Counter)
+
+    def wrote(self, item: Item, kind: str) -> None:
+        units = write_units(item_size(item))
+        self.write_units += units
+        self.write_units_by_key[item["pk"]["S"]] += units
+        self.write_units_by_kind[kind] += units
+
+    def read(self, size: int, kind: str) -> None:
+        units = read_units(size)
+        self.read_units += units
+        self.read_units_by_kind[kind] = self.read_units_by_kind.get(kind, 0.0) + units
+
+    def snapshot(self) -> tuple[float, int]:
+        return self.read_units, self.write_units

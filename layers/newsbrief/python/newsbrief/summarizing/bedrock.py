@@ -1,0 +1,171 @@
+"""Optional abstractive summaries through the Amazon Bedrock Converse API.
+
+Off unless the caller passes a ``bedrock-runtime`` client and a model id. The model's answer is
+kept only if it is faithful to the article: every number, capitalised name and quotation in it
+must occur in the article. Otherwise, and on throttling, timeouts or any other failure, the
+extractive summary is returned and ``method`` says why.
+
+Timeouts and retries are the client's: create it with e.g.
+``botocore.config.Config(read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})``
+so that a slow model cannot use up the function's time.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from newsbrief.models import SummaryLength
+from newsbrief.sentences import split_sentences
+from newsbrief.summarizing.extractive import (
+    SummaryResult,
+    body_paragraphs,
+    extract,
+    sentence_budget,
+)
+from newsbrief.summarizing.text import resolve_language, stemmer
+
+logger = logging.getLogger(__name__)
+
+ABSTRACTIVE_METHOD = "bedrock"
+MAX_ARTICLE_CHARS = 20_000
+MAX_OUTPUT_TOKENS = 400
+
+SYSTEM_PROMPT = (
+    "You summarize news articles. Use only facts stated in the article. Do not add names, "
+    "numbers, dates or quotations that are not in it; copy any quotation word for word. "
+    "Write plain sentences in the article's language, with no heading, list or preamble."
+)
+
+_NUMBER = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_QUOTATION = re.compile(r"[\"“«„]([^\"”»“]{3,}?)[\"”»“]")
+_THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
+)
+
+
+class ConverseClient(Protocol):
+    """The part of a boto3 ``bedrock-runtime`` client this module uses."""
+
+    def converse(self, **kwargs: Any) -> Mapping[str, Any]: ...
+
+
+def build_prompt(body: list[str], title: str | None, count: int) -> str:
+    article = "\n\n".join(body)[:MAX_ARTICLE_CHARS]
+    heading = f"Title: {title}\n\n" if title else ""
+    return (
+        f"Summarize the article below in at most {count} sentences.\n\n"
+        f"{heading}<article>\n{article}\n</article>"
+    )
+
+
+def summarize_with_bedrock(
+    paragraphs: list[str],
+    *,
+    client: ConverseClient | None,
+    model_id: str | None,
+    title: str | None = None,
+    language: str | None = None,
+    sentences: int | None = None,
+    length: SummaryLength | None = None,
+) -> SummaryResult:
+    """An abstractive summary when ``client`` and ``model_id`` are given and the answer is
+    faithful; the extractive summary otherwise. Raises ``ValueError`` like ``summarize``."""
+    count = sentence_budget(sentences, length)
+    extractive = extract(paragraphs, title=title, language=language, count=count)
+    if client is None or not model_id:
+        return extractive
+    body = body_paragraphs(paragraphs, title)
+    try:
+        response = client.converse(
+            modelId=model_id,
+            system=[{"text": SYSTEM_PROMPT}],
+            messages=[{"role": "user", "content": [{"text": build_prompt(body, title, count)}]}],
+            inferenceConfig={"maxTokens": MAX_OUTPUT_TOKENS, "temperature": 0.0},
+        )
+        answer = "".join(
+            part.get("text", "") for part in response["output"]["message"]["content"]
+        ).strip()
+    # The extractive summary is always a valid answer, so no failure of the model call may
+    # fail the article; the reason is kept in ``method``.
+    except Exception as error:
+        reason = _failure_reason(error)
+        logger.warning("bedrock summary failed (%s): %s", reason, error)
+        return _fallback(extractive, reason)
+    resolved = resolve_language(language, "\n".join(body))
+    summary = split_sentences(answer, resolved)[:count]
+    if not summary:
+        return _fallback(extractive, "empty")
+    unsupported = unsupported_claims(" ".join(summary), "\n".join([title or "", *body]), resolved)
+    if unsupported:
+        logger.warning("bedrock summary rejected, not in the article: %s", unsupported[:5])
+        return _fallback(extractive, "unfaithful")
+    return SummaryResult(
+        sentences=summary, method=f"{ABSTRACTIVE_METHOD}:{model_id}", language=resolved
+    )
+
+
+def unsupported_claims(summary: str, article: str, language: str | None) -> list[str]:
+    """Numbers, capitalised names and quotations of ``summary`` that ``article`` lacks."""
+    missing: list[str] = []
+    article_numbers = {_digits(n) for n in _NUMBER.findall(article)}
+    missing.extend(n for n in _NUMBER.findall(summary) if _digits(n) not in article_numbers)
+
+    stem = stemmer(language)
+    article_words = {w.lower() for w in _WORD.findall(article)}
+    article_stems = {stem(w) for w in article_words}
+    for sentence in split_sentences(summary, language):
+        for word in _WORD.findall(sentence)[1:]:  # the first word is capitalised anyway
+            if not word[0].isupper() or stem(word.lower()) in article_stems:
+                continue
+            if language == "ru" and _inflected_form_of(word.lower(), article_words):
+                continue
+            missing.append(word)
+
+    flat_article = _flatten(article)
+    missing.extend(q for q in _QUOTATION.findall(summary) if _flatten(q) not in flat_article)
+    return missing
+
+
+def _inflected_form_of(word: str, article_words: set[str]) -> bool:
+    """Russian names decline and the stemmer does not always reduce them alike
+    (``Узбекистана``, ``Узбекистаном``): accept a shared stem of all but the last 3 letters."""
+    for other in article_words:
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b),
+            min(len(word), len(other)),
+        )
+        if shared >= max(4, min(len(word), len(other)) - 3):
+            return True
+    return False
+
+
+def _digits(number: str) -> str:
+    """``19,000`` and ``19 000`` → ``19000``; ``3,5`` stays distinct from ``35``."""
+    return re.sub(r"(?<=\d)[,\s](?=\d{3}\b)", "", number.strip()).replace(",", ".")
+
+
+def _flatten(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _failure_reason(error: Exception) -> str:
+    from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
+
+    if isinstance(error, ReadTimeoutError | ConnectTimeoutError | TimeoutError):
+        return "timeout"
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        return "throttled" if code in _THROTTLING_CODES else "error"
+    return "error"
+
+
+def _fallback(extractive: SummaryResult, reason: str) -> SummaryResult:
+    return SummaryResult(
+        sentences=extractive.sentences,
+        method=f"{extractive.method}+{ABSTRACTIVE_METHOD}-fallback:{reason}",
+        language=extractive.language,
+    )
