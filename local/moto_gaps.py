@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
 from typing import Any
 
 
@@ -40,3 +42,31 @@ def emit_delete_marker_events() -> None:
 
     delete_object.emits_delete_marker_events = True  # type: ignore[attr-defined]
     models.S3Backend.delete_object = delete_object  # type: ignore[method-assign]
+
+
+def order_events_by_sequencer() -> None:
+    """S3 gives each event of a key a sequencer that grows with time, so that consumers can
+    order them; moto sends the same constant with every event."""
+    from moto.s3 import notifications
+
+    original = notifications._get_s3_event
+    if getattr(original, "orders_events", False):
+        return
+    counter = itertools.count(1)
+    lock = threading.Lock()
+
+    def get_s3_event(*args: Any, **kwargs: Any) -> dict[str, list[dict[str, Any]]]:
+        event = original(*args, **kwargs)
+        with lock:
+            sequence = next(counter)
+        for record in event["Records"]:
+            record["s3"]["object"]["sequencer"] = f"{sequence:016X}"
+        return event
+
+    get_s3_event.orders_events = True  # type: ignore[attr-defined]
+    notifications._get_s3_event = get_s3_event
+
+
+def behave_like_s3() -> None:
+    emit_delete_marker_events()
+    order_events_by_sequencer()

@@ -93,9 +93,9 @@ def start(
 ) -> LocalStack:
     from moto.server import ThreadedMotoServer
 
-    from local.moto_gaps import emit_delete_marker_events
+    from local.moto_gaps import behave_like_s3
 
-    emit_delete_marker_events()
+    behave_like_s3()
     # moto's server logs every request; the stack reports what matters itself.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 

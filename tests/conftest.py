@@ -31,7 +31,7 @@ from moto import mock_aws
 
 from local.api_gateway import ApiGateway
 from local.functions import Function, QueuePoller
-from local.moto_gaps import emit_delete_marker_events
+from local.moto_gaps import behave_like_s3
 from local.resources import create_resources
 from local.template import StackSpec, read_stack
 from newsbrief import runtime
@@ -73,7 +73,7 @@ def pipeline(
     stack_spec: tuple[StackSpec, Any], functions: dict[str, Function]
 ) -> Iterator[Pipeline]:
     spec, resolver = stack_spec
-    emit_delete_marker_events()
+    behave_like_s3()
     with mock_aws():
         os.environ.update(spec.environment)
         runtime.reset()

@@ -181,3 +181,24 @@ def test_ten_percent_of_aws_calls_failing_loses_and_duplicates_nothing(
     for n in range(12):
         assert len(hits_for(pipeline, n)) == 1, n
     assert dead_letters(pipeline) == 0
+
+
+def test_updates_arriving_out_of_order_end_with_the_newer_version(pipeline: Pipeline):
+    key = pipeline.upload("ordered.json", story(1), "application/json")
+    pipeline.upload("ordered.json", story(2), "application/json")
+    url = queue_url(pipeline, "ParseQueue")
+    messages = pipeline.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    bodies = [m["Body"] for m in messages if "ordered.json" in m["Body"]]
+    assert len(bodies) == 2
+    for message in messages:
+        pipeline.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    # The newer upload's event is delivered first; the older one (whose object has changed
+    # since) arrives after it.
+    for body in reversed(bodies):
+        pipeline.sqs.send_message(QueueUrl=url, MessageBody=body)
+    pipeline.drain()
+
+    article = pipeline.article_for(key)
+    assert article["title"] == "Harbour bulletin number 2"
+    assert hits_for(pipeline, 2) == [article["id"]]
+    assert hits_for(pipeline, 1) == []
