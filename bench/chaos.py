@@ -26,7 +26,8 @@ import boto3  # noqa: E402
 import botocore.retries.standard  # noqa: E402
 
 from local.faults import FaultInjector  # noqa: E402
-from local.stack import LocalStack, start  # noqa: E402
+from local.stack import ROOT as STACK_ROOT  # noqa: E402
+from local.stack import LocalStack, send_function_output_to, start  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 
@@ -95,6 +96,7 @@ def main() -> None:
     boto3.setup_default_session()
     injector.attach(boto3.DEFAULT_SESSION)
 
+    console = send_function_output_to(STACK_ROOT / ".local-stack" / "chaos-functions.log")
     stack = start(s3_port=0, api_port=0, retry_delay=1)
     s3 = stack.client("s3")
     began = time.monotonic()
@@ -124,12 +126,12 @@ def main() -> None:
             outcome[status] += 1
         else:
             outcome["lost"] += 1
-            print(f"  not settled: {key}: {[item['status'] for item in items]}")
+            print(f"  not settled: {key}: {[item['status'] for item in items]}", file=console)
         if status == "indexed":
             hits = api(stack, "/search", q=f"chaosmarker{n}")["items"]
             if len(hits) != 1:
                 outcome["duplicated"] += 1
-                print(f"  {key}: {len(hits)} search hits")
+                print(f"  {key}: {len(hits)} search hits", file=console)
     dead = {
         name: queue_depth(stack, stack.queue_urls[name])
         for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue")
@@ -137,19 +139,24 @@ def main() -> None:
     redelivered = sum(poller.failed_messages for poller in stack.pollers)
     stack.stop()
 
-    print(f"\nChaos run: {args.uploads} uploads, {args.rate:.0%} of AWS calls failing")
-    print(f"  seed                    {args.seed:8d}")
-    print(f"  settled in              {elapsed:8.1f} s")
-    print(f"  AWS calls by functions  {injector.calls:8d}")
+    print(
+        f"\nChaos run: {args.uploads} uploads, {args.rate:.0%} of AWS calls failing", file=console
+    )
+    print(f"  seed                    {args.seed:8d}", file=console)
+    print(f"  settled in              {elapsed:8.1f} s", file=console)
+    print(f"  AWS calls by functions  {injector.calls:8d}", file=console)
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(injector.injected.items()))
-    print(f"  faults injected         {injector.total:8d}   ({kinds})")
-    print(f"  absorbed by SDK retries {injector.total - redelivered:8d}   (at least)")
-    print(f"  messages redelivered    {redelivered:8d}")
-    print(f"  indexed                 {outcome['indexed']:8d}")
-    print(f"  rejected (bad uploads)  {outcome['rejected']:8d}   (every 25th: empty or binary)")
-    print(f"  lost                    {outcome['lost']:8d}")
-    print(f"  duplicated              {outcome['duplicated']:8d}")
-    print(f"  dead letters            {sum(dead.values()):8d}   {dead}")
+    print(f"  faults injected         {injector.total:8d}   ({kinds})", file=console)
+    print(f"  absorbed by SDK retries {injector.total - redelivered:8d}   (at least)", file=console)
+    print(f"  messages redelivered    {redelivered:8d}", file=console)
+    print(f"  indexed                 {outcome['indexed']:8d}", file=console)
+    print(
+        f"  rejected (bad uploads)  {outcome['rejected']:8d}   (every 25th: empty or binary)",
+        file=console,
+    )
+    print(f"  lost                    {outcome['lost']:8d}", file=console)
+    print(f"  duplicated              {outcome['duplicated']:8d}", file=console)
+    print(f"  dead letters            {sum(dead.values()):8d}   {dead}", file=console)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from local.stack import ROOT, LocalStack, start
+from local.stack import FUNCTION_LOG, ROOT, LocalStack, send_function_output_to, start
 
 SAMPLES = ROOT / "examples" / "articles"
 CONTENT_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".json": "application/json"}
@@ -61,28 +61,36 @@ def wait_until_settled(stack: LocalStack, keys: list[str], timeout: float) -> di
     return settled
 
 
-def report(stack: LocalStack, settled: dict[str, list[Any]], total: int, seconds: float) -> None:
-    print(f"\n{len(settled)} of {total} uploads processed in {seconds:.1f} s\n")
+def report(
+    stack: LocalStack, settled: dict[str, list[Any]], total: int, seconds: float, out: TextIO
+) -> None:
+    print(f"\n{len(settled)} of {total} uploads processed in {seconds:.1f} s\n", file=out)
     indexed = [item for items in settled.values() for item in items if item["status"] == "indexed"]
     for key, items in sorted(settled.items()):
         for item in items:
             title = item["title"] or "(no title)"
-            print(f"  [{item['status']:8}] {title[:70]:70}  {item['language'] or '':2}  {key}")
+            print(
+                f"  [{item['status']:8}] {title[:70]:70}  {item['language'] or '':2}  {key}",
+                file=out,
+            )
     seed = next(
         (item for key, items in settled.items() if "seed" in key for item in items), None
     ) or (indexed[0] if indexed else None)
     if seed:
         summary = api_get(stack, f"/articles/{seed['id']}/summary")
-        print(f"\nSummary of “{summary['title']}” ({summary['method']}):")
+        print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
         for sentence in summary["summary"]:
-            print(f"  • {sentence}")
+            print(f"  • {sentence}", file=out)
     query = "Uzbekistan Afghanistan"
     results = api_get(stack, "/search", q=query, limit=3)
-    print(f"\nSearch “{query}”: {results['total']} results")
+    print(f"\nSearch “{query}”: {results['total']} results", file=out)
     for hit in results["items"]:
-        print(f"  {hit['score']:6.2f}  {hit['title']}")
-    print(f"\nTry: curl '{stack.api_url}/search?q=city+council+budget'")
-    print(f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n")
+        print(f"  {hit['score']:6.2f}  {hit['title']}", file=out)
+    print(f"\nTry: curl '{stack.api_url}/search?q=city+council+budget'", file=out)
+    print(
+        f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n",
+        file=out,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,13 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit", action="store_true", help="stop after the demo's report")
     args = parser.parse_args(argv)
 
+    console = send_function_output_to(FUNCTION_LOG)
     stack = start()
-    print(json.dumps(stack.banner()), flush=True)
+    print(json.dumps(stack.banner()), file=console, flush=True)
+    print(f"Function logs and metrics: {FUNCTION_LOG}", file=console, flush=True)
     if args.command == "demo":
         began = time.monotonic()
         keys = upload_samples(stack, args.samples)
         settled = wait_until_settled(stack, keys, args.wait)
-        report(stack, settled, len(keys), time.monotonic() - began)
+        report(stack, settled, len(keys), time.monotonic() - began, console)
         if len(settled) < len(keys):
             print("some uploads did not settle in time", file=sys.stderr)
             stack.stop()
@@ -107,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.exit:
         stack.stop()
         return 0
-    print("Serving; press Ctrl-C to stop.", flush=True)
+    print("Serving; press Ctrl-C to stop.", file=console, flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with contextlib.suppress(KeyboardInterrupt):

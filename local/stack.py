@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sys
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from local.api_gateway import ApiGateway, serve
 from local.functions import Function, QueuePoller
@@ -18,6 +20,7 @@ from local.template import REGION, StackSpec, read_stack
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 STACK_NAME = "newsbrief"
+FUNCTION_LOG = ROOT / ".local-stack" / "functions.log"
 
 
 @dataclass
@@ -73,8 +76,7 @@ def _configure_environment(endpoint: str, spec: StackSpec) -> None:
         "AWS_DEFAULT_REGION": REGION,
         "AWS_REGION": REGION,
         "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": os.environ.get("NEWSBRIEF_LOG_LEVEL", "WARNING"),
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("NEWSBRIEF_LOG_LEVEL", "INFO"),
     }
     for name, value in defaults.items():
         os.environ[name] = value
@@ -82,6 +84,17 @@ def _configure_environment(endpoint: str, spec: StackSpec) -> None:
     os.environ.pop("AWS_PROFILE", None)
     os.environ.update(spec.environment)
     os.environ["POWERTOOLS_LOG_LEVEL"] = defaults["POWERTOOLS_LOG_LEVEL"]
+
+
+def send_function_output_to(path: Path) -> TextIO:
+    """Functions write their JSON logs and metrics to stdout, as in Lambda; here they go to a
+    file (CloudWatch Logs' stand-in). Returns the console, for what the stack reports itself."""
+    console = sys.stdout
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout = path.open("a", encoding="utf-8", buffering=1)
+    # Powertools warns on stderr when an invocation published no metric; that is expected here.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    return console
 
 
 def start(
