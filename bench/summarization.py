@@ -2,8 +2,14 @@
 
 CNN/DM: the held-out third of the dev file (the fixed split of scripts/train_summarizer.py),
 3 sentences. BBC News Summary: the whole dev file (never used for training or tuning), as many
-sentences as the reference has. Both are scored by the shared evaluation script in one run per
-dataset, so Lead-k and the summarizer see the same documents, splitter and scorer.
+sentences as the reference has. Both are scored by the shared evaluation script, loaded into this
+process and run once per dataset, so Lead-k and the summarizer see the same documents, splitter
+and scorer.
+
+Speed: "CPU ms/article" is the summarizer's CPU time (``time.process_time``) per article, summed
+over every call the evaluation makes in that same run; unlike wall time it does not grow when
+other processes share the machine. "wall ms/article" is the evaluation script's own wall-clock
+figure (for Lead-k: its sentence splitting).
 
     .venv/bin/python bench/summarization.py [--limit N] [--out results.json]
 """
@@ -11,25 +17,57 @@ dataset, so Lead-k and the summarizer see the same documents, splitter and score
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
+import importlib.util
+import io
 import json
-import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
 from train_summarizer import SHARED_DATA, is_held_out, read_jsonl  # noqa: E402
 
+from newsbrief.summarizing import summarize_text  # noqa: E402
+
 EVAL_SCRIPT = REPO.parent / "shared" / "eval" / "summarization_eval.py"
-SUMMARIZER = "newsbrief.summarizing:summarize_text"
 DATASETS = {
     # folder name (the eval script picks the length rule from it) -> (source, keep the doc?)
     "cnndm": (SHARED_DATA / "cnndm" / "dev.jsonl.gz", is_held_out),
     "bbc_news_summary": (SHARED_DATA / "bbc_news_summary" / "dev.jsonl.gz", lambda _id: True),
 }
+
+
+class CpuClock:
+    """CPU seconds spent in the summarizer, and how many articles they cover."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+
+    def ms_per_call(self) -> float:
+        return 1000.0 * self.seconds / self.calls if self.calls else 0.0
+
+
+CLOCK = CpuClock()
+
+
+def timed_summarize_text(text: str, max_sentences: int = 3) -> str:
+    """``summarize_text``, with its CPU time added to ``CLOCK``."""
+    start = time.process_time()
+    summary = summarize_text(text, max_sentences)
+    CLOCK.seconds += time.process_time() - start
+    CLOCK.calls += 1
+    return summary
+
+
+# the eval script imports the summarizer by this name: this module, already loaded
+SUMMARIZER = f"{__name__}:{timed_summarize_text.__name__}"
 
 
 def write_subset(name: str, workdir: Path, limit: int | None) -> Path:
@@ -47,23 +85,19 @@ def write_subset(name: str, workdir: Path, limit: int | None) -> Path:
     return target
 
 
-def run_eval(data: Path, results: Path) -> dict[str, object]:
-    subprocess.run(  # noqa: S603 - fixed argument list: this interpreter, the shared script
-        [
-            sys.executable,
-            str(EVAL_SCRIPT),
-            "--data",
-            str(data),
-            "--method",
-            "lead",
-            SUMMARIZER,
-            "--out",
-            str(results),
-        ],
-        check=True,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-    )
+def load_eval_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("summarization_eval", EVAL_SCRIPT)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {EVAL_SCRIPT}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_eval(evaluation: ModuleType, data: Path, results: Path) -> dict[str, object]:
+    argv = ["--data", str(data), "--method", "lead", SUMMARIZER, "--out", str(results)]
+    with contextlib.redirect_stdout(io.StringIO()):
+        evaluation.main(argv)
     report: dict[str, object] = json.loads(results.read_text(encoding="utf-8"))
     return report
 
@@ -74,27 +108,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write all figures as JSON")
     args = parser.parse_args(argv)
 
-    collected = {}
+    evaluation = load_eval_script()
+    collected: dict[str, dict[str, object]] = {}
     print(
-        "| set | method | docs | ROUGE-1 (95% CI) | ROUGE-2 (95% CI) | ROUGE-Lsum | ms/article |\n"
-        "|---|---|---|---|---|---|---|"
+        "| set | method | docs | ROUGE-1 (95% CI) | ROUGE-2 (95% CI) | ROUGE-Lsum "
+        "| CPU ms/article | wall ms/article |\n|---|---|---|---|---|---|---|---|"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for name in DATASETS:
             data = write_subset(name, Path(tmp), args.limit)
-            report = run_eval(data, Path(tmp) / f"{name}.json")
-            collected[name] = report
+            CLOCK.seconds, CLOCK.calls = 0.0, 0
+            report = run_eval(evaluation, data, Path(tmp) / f"{name}.json")
+            cpu_ms = CLOCK.ms_per_call()
+            collected[name] = {**report, "cpu_ms_per_article": cpu_ms, "cpu_articles": CLOCK.calls}
             for dataset in report["results"].values():  # type: ignore[attr-defined]
                 for method, figures in dataset["results"].items():
-                    label = (
-                        "newsbrief" if method == SUMMARIZER else f"lead ({figures['length_rule']})"
-                    )
+                    ours = method == SUMMARIZER
+                    label = "newsbrief" if ours else f"lead ({figures['length_rule']})"
                     r1, r2, rl = figures["rouge1"], figures["rouge2"], figures["rougeLsum"]
                     print(
                         f"| {name} | {label} | {figures['n_docs']} "
                         f"| {r1['f']:.2f} [{r1['ci95'][0]:.2f}, {r1['ci95'][1]:.2f}] "
                         f"| {r2['f']:.2f} [{r2['ci95'][0]:.2f}, {r2['ci95'][1]:.2f}] "
-                        f"| {rl['f']:.2f} | {figures.get('ms_per_doc', 0.0):.2f} |"
+                        f"| {rl['f']:.2f} | {f'{cpu_ms:.2f}' if ours else '-'} "
+                        f"| {figures.get('ms_per_doc', 0.0):.2f} |"
                     )
     if args.out:
         args.out.write_text(json.dumps(collected, indent=1), encoding="utf-8")

@@ -257,7 +257,7 @@ def rouge_1_2(examples: list[Example], model: RankingModel) -> float:
     """Mean ROUGE-1 F + ROUGE-2 F of the model's summaries (as rouge-score counts them)."""
     total = 0.0
     for example in examples:
-        scores = [model.score(r) for r in example.rows]
+        scores = model.score_rows(example.rows)
         chosen = select(
             example.document.candidates, scores, SUMMARY_SENTENCES, model.blocking_trigrams
         )
@@ -299,7 +299,7 @@ def rouge_report(
         if model is None:
             chosen = list(range(min(count, len(candidates))))
         else:
-            scores = [model.score(r) for r in example.rows]
+            scores = model.score_rows(example.rows)
             chosen = select(candidates, scores, count, model.blocking_trigrams)
         summary = "\n".join(candidates[i].text for i in chosen)
         scores = scorer.score("\n".join(example.references), summary)

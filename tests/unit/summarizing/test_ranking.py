@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from newsbrief.summarizing.features import FEATURE_NAMES, build_document, sentence_features
 from newsbrief.summarizing.ranking import RankingModel, load_model, select
 
@@ -66,3 +68,20 @@ def test_blocking_can_tolerate_a_shared_trigram() -> None:
 
 def test_model_without_trees_scores_its_base() -> None:
     assert RankingModel(name="empty", base_score=0.5, trees=[]).score(_row()) == 0.5
+
+
+def test_rows_are_scored_together_as_one_by_one() -> None:
+    model = load_model()
+    title, body = seed_title_and_body()
+    rows = sentence_features(build_document(body, "en"), title=title, language="en")
+    assert model.score_rows(rows) == [model.score(row) for row in rows]
+    assert model.score_rows([]) == []
+
+
+def test_large_ensembles_compile() -> None:
+    # thousands of trees: the compiled scorer must not nest one expression per tree
+    stump = [[0, 0.5, 1, 2], [-0.001], [0.002]]
+    model = RankingModel(name="many", base_score=0.0, trees=[stump] * 3000)
+    low, high = model.score_rows([_row(pos_0=0.0), _row(pos_0=1.0)])
+    assert low == pytest.approx(-3.0)
+    assert high == pytest.approx(6.0)

@@ -65,7 +65,7 @@ def extract(
         return SummaryResult(sentences=lead, method=LEAD_METHOD, language=resolved)
     model = load_model()
     rows = sentence_features(document, title=title, language=resolved)
-    chosen = select(candidates, [model.score(row) for row in rows], count, model.blocking_trigrams)
+    chosen = select(candidates, model.score_rows(rows), count, model.blocking_trigrams)
     method = f"extractive-{model.name}"
     if resolved not in SUPPORTED_LANGUAGES:
         method += "-neutral"

@@ -10,6 +10,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import mul
+from typing import NamedTuple
 
 from newsbrief.sentences import split_sentences
 from newsbrief.summarizing.furniture import is_credit, is_furniture, strip_dateline
@@ -52,9 +55,10 @@ _ATTRIBUTION_WORDS = frozenset(
 _ATTRIBUTION_PHRASES = ("according to", "по словам")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence that may go into a summary, with where it stands in the article."""
+class Candidate(NamedTuple):
+    """A sentence that may go into a summary, with where it stands in the article.
+
+    A named tuple: an article makes dozens and a frozen dataclass is slower to build."""
 
     text: str
     paragraph: int
@@ -97,8 +101,18 @@ def build_document(paragraphs: list[str], language: str | None) -> Document:
     return Document(candidates=candidates, paragraph_count=paragraph_index)
 
 
-def _weighted(stems: tuple[str, ...] | list[str], idf: dict[str, float]) -> dict[str, float]:
-    return {term: (1.0 + math.log(count)) * idf[term] for term, count in Counter(stems).items()}
+# pos_0 ... pos_4: one flag for each of the first five candidates
+_POSITION_FLAGS = [[1.0 if flag == i else 0.0 for flag in range(5)] for i in range(5)]
+_NO_POSITION_FLAG = [0.0] * 5
+# 1 + log(tf), the sublinear term frequency, for the counts short texts have
+_SUBLINEAR = [0.0] + [1.0 + math.log(tf) for tf in range(1, 64)]
+
+
+def _weighted(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    return {
+        term: (_SUBLINEAR[tf] if tf < 64 else 1.0 + math.log(tf)) * idf[term]
+        for term, tf in counts.items()
+    }
 
 
 def _is_attributed(candidate: Candidate) -> bool:
@@ -108,8 +122,10 @@ def _is_attributed(candidate: Candidate) -> bool:
     return any(phrase in lowered for phrase in _ATTRIBUTION_PHRASES)
 
 
+# The sums below run in map() rather than generators: same products, same order, less overhead.
 def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vector.values()))
+    values = vector.values()
+    return math.sqrt(sum(map(mul, values, values)))
 
 
 def _cosine(a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float) -> float:
@@ -117,8 +133,8 @@ def _cosine(a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: flo
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    get = b.get
-    return sum(value * get(term, 0.0) for term, value in a.items()) / (norm_a * norm_b)
+    others = map(b.get, a.keys(), repeat(0.0))
+    return sum(map(mul, a.values(), others)) / (norm_a * norm_b)
 
 
 def sentence_features(
@@ -129,15 +145,16 @@ def sentence_features(
     count = len(candidates)
     if count == 0:
         return []
-    sentence_frequency: Counter[str] = Counter()
-    document_frequency: Counter[str] = Counter()
-    for candidate in candidates:
-        sentence_frequency.update(set(candidate.stems))
-        document_frequency.update(candidate.stems)
-    idf = {t: math.log((count + 1.0) / (df + 1.0)) + 1.0 for t, df in sentence_frequency.items()}
-    vectors = [_weighted(c.stems, idf) for c in candidates]
+    term_counts = [Counter(c.stems) for c in candidates]
+    sentence_frequency = Counter(chain.from_iterable(term_counts))
+    document_frequency = Counter(chain.from_iterable(c.stems for c in candidates))
+    # few distinct frequencies: one logarithm each rather than one a term
+    idf_of = {df: math.log((count + 1.0) / (df + 1.0)) + 1.0 for df in sentence_frequency.values()}
+    idf = {t: idf_of[df] for t, df in sentence_frequency.items()}
+    shared_terms = {t for t, df in sentence_frequency.items() if df > 1}
+    vectors = [_weighted(counts, idf) for counts in term_counts]
     norms = [_norm(v) for v in vectors]
-    centroid = {t: (1.0 + math.log(tf)) * idf[t] for t, tf in document_frequency.items()}
+    centroid = _weighted(document_frequency, idf)
     centroid_norm = _norm(centroid)
     centroid_scores = [
         _cosine(v, n, centroid, centroid_norm) for v, n in zip(vectors, norms, strict=True)
@@ -147,41 +164,41 @@ def sentence_features(
     for rank, i in enumerate(order):
         centroid_rank[i] = rank / count
     title_stems = content_stems(words(title), language) if title else []
-    title_vector = {t: 1.0 for t in title_stems}
+    title_vector = dict.fromkeys(title_stems, 1.0)
     title_norm = _norm(title_vector)
     log_count = math.log(count)
+    last_position = max(count - 1, 1)
     last_paragraph = max(document.paragraph_count - 1, 1)
+    first_vector, first_norm = vectors[0], norms[0]
 
     rows: list[list[float]] = []
     for i, (candidate, vector, norm) in enumerate(zip(candidates, vectors, norms, strict=True)):
-        n_words = len(candidate.text.split())
+        text = candidate.text
+        n_words = len(text.split())
         n_stems = len(candidate.stems)
-        shared = sum(sentence_frequency[t] > 1 for t in candidate.stems)
+        shared = sum(map(shared_terms.__contains__, candidate.stems))
+        position_flags = _POSITION_FLAGS[i] if i < len(_POSITION_FLAGS) else _NO_POSITION_FLAG
         rows.append(
             [
-                float(i == 0),
-                float(i == 1),
-                float(i == 2),
-                float(i == 3),
-                float(i == 4),
+                *position_flags,
                 1.0 / (1.0 + i),
-                i / max(count - 1, 1),
+                i / last_position,
                 log_count,
                 min(n_words, 80) / 40.0,
-                float(n_words < 10),
-                float(n_words > 35),
+                1.0 if n_words < 10 else 0.0,
+                1.0 if n_words > 35 else 0.0,
                 centroid_scores[i],
                 centroid_rank[i],
-                _cosine(vector, norm, vectors[0], norms[0]) if i else 1.0,
+                _cosine(vector, norm, first_vector, first_norm) if i else 1.0,
                 _cosine(vector, norm, title_vector, title_norm),
                 n_stems / max(len(candidate.tokens), 1),
                 shared / n_stems if n_stems else 0.0,
-                float(bool(_NUMBER.search(candidate.text))),
-                float(bool(_QUOTE.search(candidate.text))),
-                float(bool(_STARTS_QUOTE.match(candidate.text))),
-                float(_is_attributed(candidate)),
-                float(candidate.text.rstrip("\"”»' ").endswith("?")),
-                float(candidate.in_paragraph == 0),
+                0.0 if _NUMBER.search(text) is None else 1.0,
+                0.0 if _QUOTE.search(text) is None else 1.0,
+                0.0 if _STARTS_QUOTE.match(text) is None else 1.0,
+                1.0 if _is_attributed(candidate) else 0.0,
+                1.0 if text.rstrip("\"”»' ").endswith("?") else 0.0,
+                1.0 if candidate.in_paragraph == 0 else 0.0,
                 candidate.paragraph / last_paragraph,
             ]
         )

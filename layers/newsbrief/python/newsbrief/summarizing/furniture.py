@@ -23,6 +23,7 @@ _DATELINE = re.compile(
     r"|^[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{1,40}(?:,\s*[\w .]{1,25})?\s+(?:-{1,2}|[—–])\s+",
     re.IGNORECASE,
 )
+_DATELINE_MARKS = ("(", "/", "-", "—", "–")
 _UPPER_PLACE = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{1,40}(?:,|\s+[-—–])")
 
 _FURNITURE_START = re.compile(
@@ -56,6 +57,9 @@ _CREDIT = re.compile(
 def strip_dateline(sentence: str) -> str:
     """The sentence without a leading dateline; unchanged when there is none or nothing
     would be left."""
+    # every dateline has a bracket, slash or dash; most sentences have none of them
+    if not any(mark in sentence for mark in _DATELINE_MARKS):
+        return sentence
     match = _DATELINE.match(sentence)
     if match is None:
         return sentence
