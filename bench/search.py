@@ -11,6 +11,19 @@ own document frequencies.
 
     .venv/bin/python bench/search.py                      # both sets, everything
     .venv/bin/python bench/search.py --set cnndm --limit 500 --queries 200
+
+Quality through the local stack's API (upload, pipeline, index on moto, GET /search): start the
+stack in one shell; it prints one JSON line with api_url and api_key:
+
+    .venv/bin/python -m local serve
+
+then, in another, pass them here (this runs /work/shared/eval/search_eval.py --set cnndm-dev
+--backend tantivy api --api-url URL --api-key KEY --corpus-limit N and prints its report):
+
+    .venv/bin/python bench/search.py --api-url URL --api-key KEY --corpus-limit 300
+
+moto's Query reads every item of the table, so keep the corpus small (a few hundred articles);
+the index is not reset between runs, so use a fresh stack each time.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import importlib.util
 import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,6 +49,9 @@ TABLE = "bench-search-index"
 WRU_USD_PER_MILLION = 0.625
 RRU_USD_PER_MILLION = 0.125
 K = 10
+HIT_READS = K
+IMPACT_DF_THRESHOLD = 5_000
+IMPACT_BLOCK = 2_000
 
 
 def load_eval_module() -> Any:
@@ -254,7 +271,14 @@ def estimate_million(
     measured bytes per posting), read as one Query per level; the last level also carries the
     other terms sharing the bucket. Writes: level-0 runs and their deletion per batch, one
     append per child bucket per merge, and last-level compactions that rewrite a bucket of
-    (1e6 x bytes per article / buckets)."""
+    (1e6 x bytes per article / buckets).
+
+    Two query figures: postings read as the index does now (a common term's whole list), and
+    the impact-ordered design for terms above IMPACT_DF_THRESHOLD (a separate partition of
+    blocks ordered by BM25 contribution; a query reads the first block of IMPACT_BLOCK
+    postings, and more only when a later block could still change the top 10). That design is
+    not implemented; its figure assumes the first block suffices. Both add the page's hits
+    (HIT_READS articles at the 0.5 RRU minimum each)."""
     from collections import Counter
 
     from newsbrief.indexing.analyzer import terms
@@ -269,19 +293,29 @@ def estimate_million(
     batch = args.batch_size
     level0_run = batch * bytes_per_article / buckets[0]
     last_bucket = 1_000_000 * bytes_per_article / buckets[-1]
-    rru = []
+    rru, rru_impact = [], []
+    hits = HIT_READS * 0.5
     for q in queries:
-        total = 0.0
+        total = total_impact = hits
         for term in terms(q)[:3]:
-            postings = df.get(term, 1) * scale * bytes_per_posting
+            term_df = df.get(term, 1) * scale
+            postings = term_df * bytes_per_posting
             level_bytes = [merge_every[0] * level0_run]
             level_bytes += [
                 merge_every[i] * merge_every[i - 1] * level0_run * buckets[0] / buckets[i]
                 for i in range(1, len(buckets) - 1)
             ]
-            level_bytes.append(max(last_bucket, postings))
-            total += sum(max(1, math.ceil(b / 4096)) * 0.5 for b in level_bytes)
+            fresh = sum(max(1, math.ceil(b / 4096)) * 0.5 for b in level_bytes)
+            total += fresh + max(1, math.ceil(max(last_bucket, postings) / 4096)) * 0.5
+            if term_df > IMPACT_DF_THRESHOLD:
+                block = IMPACT_BLOCK * bytes_per_posting
+                # Its postings leave the last level for blocks of their own: the last-level
+                # read becomes the first block's.
+                total_impact += fresh + max(1, math.ceil(block / 4096)) * 0.5
+            else:
+                total_impact += fresh + max(1, math.ceil(max(last_bucket, postings) / 4096)) * 0.5
         rru.append(total)
+        rru_impact.append(total_impact)
     # Writes per article: level 0 put + delete; each middle level append + delete; last level:
     # the share of a compaction (rewrite of the whole bucket) per appended run.
     wru = 2 * buckets[0] * max(1, math.ceil(level0_run / 1024)) / batch
@@ -300,10 +334,36 @@ def estimate_million(
     return {
         "layout": {"buckets": buckets, "merge_every": merge_every, "batch_size": batch},
         "three_term_query_rru": summary(rru),
+        "three_term_query_rru_impact_ordered_design": summary(rru_impact),
+        "impact_design": {"df_threshold": IMPACT_DF_THRESHOLD, "block_postings": IMPACT_BLOCK},
+        "hit_rru_included": hits,
         "wru_per_article": round(wru, 1),
         "usd_per_1000_articles": round(1000 * wru * WRU_USD_PER_MILLION / 1e6, 4),
         "most_common_terms_df_at_1m": {t: int(c * scale) for t, c in df.most_common(5)},
     }
+
+
+def run_api_eval(args: argparse.Namespace) -> int:
+    """The shared evaluation's API backend against a running stack, beside tantivy."""
+    command = [
+        sys.executable,
+        str(SHARED / "eval/search_eval.py"),
+        "--set",
+        "cnndm-dev",
+        "--backend",
+        "tantivy",
+        "api",
+        "--api-url",
+        args.api_url,
+        "--api-key",
+        args.api_key,
+        "--corpus-limit",
+        str(args.corpus_limit),
+    ]
+    if args.json:
+        command += ["--json", args.json]
+    # A fixed script with arguments from our own command line, no shell.
+    return subprocess.run(command, check=False).returncode  # noqa: S603
 
 
 def main() -> int:
@@ -320,12 +380,17 @@ def main() -> int:
     )
     ap.add_argument("--batch-size", type=int, default=100)
     ap.add_argument("--rate", type=float, default=100.0, help="articles per second for the clock")
-    ap.add_argument("--buckets", type=int, nargs="+", default=[64, 1024])
+    ap.add_argument("--buckets", type=int, nargs="+", default=[64, 2048])
     ap.add_argument("--merge-every", type=int, nargs="+", default=[4, 8])
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--moto", action="store_true", help="run the index on moto (slow) instead")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--api-url", help="evaluate the local stack's API instead (see above)")
+    ap.add_argument("--api-key", default="", help="the local stack's API key")
+    ap.add_argument("--corpus-limit", type=int, default=300, help="articles uploaded to the API")
     args = ap.parse_args()
+    if args.api_url:
+        return run_api_eval(args)
 
     ev = load_eval_module()
     report: dict[str, Any] = {

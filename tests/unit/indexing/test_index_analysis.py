@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from newsbrief.indexing.analyzer import contains_phrase, fold, parse_query, phrase_keys, terms
@@ -120,3 +122,14 @@ def test_cursor_round_trip_and_tampering() -> None:
     ]:
         with pytest.raises(InvalidCursorError):
             decode_cursor(key, req, token)
+
+
+def test_run_stores_each_document_once_not_once_per_term() -> None:
+    """Norm, language and day live in the run's document table: a posting costs its table
+    index and tf, a couple of bytes, however many terms a document has."""
+    docs = range(1000, 1100)
+    run = Run(100, 10_000, {f"term{t}": postings(*docs) for t in range(50)})
+    raw = zlib.decompress(encode_run(run))
+    posting_count = 50 * len(docs)
+    assert len(raw) < 2.5 * posting_count
+    assert decode_run(encode_run(run)) == run

@@ -85,9 +85,13 @@ class ArticleNotIndexedError(LookupError):
 @dataclass(frozen=True)
 class IndexLayout:
     """Buckets per level (each a multiple of the one before) and, per level, how many runs a
-    bucket collects on average before it is merged down (or, at the last level, compacted)."""
+    bucket collects on average before it is merged down (or, at the last level, compacted).
 
-    buckets: tuple[int, ...] = (64, 1024)
+    2048 last-level buckets keep a bucket near one 4 KB read unit at several thousand articles
+    (a three-word query ~9.9 RRU at 6,000, against ~10.7 with 1024), for ~35 % more write
+    units per article. A table's layout is fixed: changing it means rebuilding the index."""
+
+    buckets: tuple[int, ...] = (64, 2048)
     merge_every: tuple[int, ...] = (4, 8)
 
     def __post_init__(self) -> None:
@@ -542,6 +546,9 @@ class DynamoDBSearchIndex:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": _s(f"p{level}#{bucket:x}")},
+            # Half the price of a strongly consistent read; a run appended a moment ago may
+            # be missed by one query, never lost.
+            "ConsistentRead": False,
         }
         while True:
             response = self._client.query(**kwargs)
