@@ -1,6 +1,7 @@
 """Main-text extraction benchmark: the project's parser beside trafilatura and readability-lxml
 on the same pages in one run (bag-of-words F1 and pages/s, scored by the shared evaluation
-script), then the parser's cold-start cost next to boto3's.
+script); the parser's speed relative to trafilatura, timed page by page in turns so that a
+busy machine slows both alike; then the parser's cold-start cost next to boto3's.
 
     .venv/bin/python bench/extraction.py                  # all 790 dev pages
     .venv/bin/python bench/extraction.py --limit 100 --runs 3
@@ -13,6 +14,7 @@ import importlib.util
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +29,10 @@ COLD_SNIPPETS = {
     "import boto3 + one client": (
         "import boto3\nboto3.client('s3', region_name='us-east-1', "
         "aws_access_key_id='x', aws_secret_access_key='x')"
+    ),
+    "newsbrief.language: import + first detection": (
+        "from newsbrief.language import detect_language\n"
+        "detect_language('The council approved the budget after a long debate on Tuesday.')"
     ),
     "newsbrief.parsing: import + first HTML parse": (
         "from pathlib import Path\nfrom newsbrief.parsing import parse_upload\n"
@@ -61,6 +67,29 @@ def quality(scoring: ModuleType, dataset: Path, limit: int | None) -> None:
     scoring.print_table(dataset.name, rows)
 
 
+def relative_speed(scoring: ModuleType, dataset: Path, limit: int | None) -> None:
+    """Pages/s of the parser and of trafilatura in CPU time, each page run by both in turn."""
+    import trafilatura
+
+    from newsbrief.parsing import html_to_text
+
+    pages = scoring.load_dataset(dataset, None, limit)
+    html_to_text(pages[0][1])  # imports and first-use set-up are the cold-start figures' part
+    trafilatura.extract(pages[0][1])
+    ours = theirs = 0.0
+    for _, html, _, url in pages:
+        start = time.process_time()
+        html_to_text(html)
+        ours += time.process_time() - start
+        start = time.process_time()
+        trafilatura.extract(html, url=url, include_comments=False)
+        theirs += time.process_time() - start
+    print(f"\n== speed in turns, CPU time, {len(pages)} pages")
+    print(f"newsbrief   {len(pages) / ours:6.1f} pages/s")
+    print(f"trafilatura {len(pages) / theirs:6.1f} pages/s")
+    print(f"newsbrief / trafilatura = {theirs / ours:.2f}  (target >= 0.7)")
+
+
 def timed_run(snippet: str) -> float:
     """Seconds that ``snippet`` takes in a fresh interpreter, measured inside it."""
     program = (
@@ -93,9 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N pages")
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per cold figure")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_quality:
         quality(load_eval_script(args.eval_script), args.dataset, args.limit)
+    if not args.skip_speed:
+        relative_speed(load_eval_script(args.eval_script), args.dataset, args.limit)
     cold_start(args.runs)
     return 0
 

@@ -22,6 +22,16 @@ from .samples import ARTICLE_EN
         "Follow us on Telegram",
         "© 2024 Example Media. All rights reserved.",
         "5 min read",
+        "Photo: Ben Castillo/The Harbour Gazette",
+        "Нет времени читать?",
+        "Получить краткое содержание",
+        "Предыдущая статья",
+        "Читайте также: Хоккеисты вышли в полуфинал",
+        "Поделиться",
+        "Подписывайтесь на наш канал в Telegram",
+        "Реклама",
+        "Фото: пресс-служба мэрии",
+        "© 2026 Меридиан. Все права защищены",
     ],
 )
 def test_furniture_lines_are_removed(line: str) -> None:
@@ -34,6 +44,9 @@ def test_furniture_lines_are_removed(line: str) -> None:
         "Share prices fell sharply on Monday after the announcement.",
         "Advertisement revenue at the broadcaster grew by a fifth last year.",
         "Read the full report on the council's website before the vote.",
+        "Photographs taken by the rover show a dry riverbed.",
+        "Реклама на остановках принесла городу 12 миллионов рублей.",
+        "Поделиться опытом с коллегами приехали врачи из трёх областей.",
     ],
 )
 def test_prose_that_starts_like_furniture_is_kept(line: str) -> None:
@@ -43,6 +56,16 @@ def test_prose_that_starts_like_furniture_is_kept(line: str) -> None:
 def test_headline_after_a_navigation_marker_is_removed() -> None:
     lines = ["Body text ends here.", "", "Next Article", "", "Another story entirely", "Tail."]
     assert remove_furniture(lines) == [True, True, False, True, False, True]
+
+
+def test_headline_after_a_russian_navigation_marker_is_removed() -> None:
+    lines = ["Конец статьи.", "Следующая статья", "", "В городе откроют скалодром"]
+    assert remove_furniture(lines) == [True, False, True, False]
+
+
+def test_long_lines_are_never_furniture() -> None:
+    line = "Share " + ARTICLE_EN * 2
+    assert remove_furniture([line], known=[normalize_line(line)]) == [True]
 
 
 def test_known_furniture_from_the_source_is_removed() -> None:

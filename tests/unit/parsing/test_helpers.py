@@ -12,10 +12,23 @@ from .samples import ARTICLE_EN, ARTICLE_JA, ARTICLE_RU
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [(ARTICLE_EN, "en"), (ARTICLE_RU, "ru"), (ARTICLE_JA, "ja"), ("ok", None), ("12 34", None)],
+    [
+        (ARTICLE_EN, "en"),
+        (ARTICLE_RU, "ru"),
+        (ARTICLE_JA, "ja"),
+        (ARTICLE_EN.upper(), "en"),
+        (f"{ARTICLE_RU}\n\n{ARTICLE_RU}", "ru"),
+        ("ok", None),
+        ("12 34", None),
+    ],
 )
 def test_detect_language(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+def test_language_is_read_from_the_opening_of_a_long_text() -> None:
+    text = ARTICLE_RU * 10 + ARTICLE_EN * 200
+    assert detect_language(text) == "ru"
 
 
 @pytest.mark.parametrize(
@@ -42,6 +55,11 @@ def test_strip_site_name(title: str, site: str | None, expected: str) -> None:
         ("7", None),
         ("yesterday", None),
         (None, None),
+        ("13 марта 2026 г.", "2026-03-13"),
+        ("Четверг, 27 августа 2026 года, 09:40", "2026-08-27T09:40:00"),
+        ("March 2026", None),
+        ("2026", None),
+        ("2026-03", None),
     ],
 )
 def test_normalize_date(value: str | None, expected: str | None) -> None:

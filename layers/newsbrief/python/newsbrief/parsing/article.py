@@ -8,11 +8,16 @@ from dataclasses import dataclass, field
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
+from newsbrief.parsing.credits import drop_closing_credits, strip_dateline, take_lead_credits
 from newsbrief.parsing.furniture import normalize_line, remove_furniture
 from newsbrief.parsing.limits import MAX_TEXT_CHARS
 
 MIN_ARTICLE_WORDS = 15
 TITLE_MAX_CHARS = 200
+# A title made from the first sentence is cut to a headline's length.
+DERIVED_TITLE_MAX_CHARS = 100
+_CLAUSE_BREAKS = (", ", "; ", ": ", " — ", " – ")
+_MIN_CLAUSE_SHARE = 0.4
 _LONG_PARAGRAPH_WORDS = 20
 # Hard-wrapped text keeps its lines shorter than this; longer lines are paragraphs of their own.
 _WRAPPED_LINE_MAX_CHARS = 120
@@ -76,18 +81,25 @@ def blocks_from_lines(lines: Sequence[str], known_furniture: Collection[str]) ->
 
 def title_from_text(paragraphs: list[str]) -> tuple[str, list[str]]:
     """A title for text that has none: its first paragraph when headline-like (then removed
-    from the body), else its first sentence, shortened at a word boundary."""
+    from the body), else its first sentence without a dateline, cut to headline length."""
     first = paragraphs[0]
     if len(first) <= TITLE_MAX_CHARS and not first.endswith((".", ",", ";", ":")):
-        return first, paragraphs[1:]
+        return strip_dateline(first), paragraphs[1:]
     sentence = _FIRST_SENTENCE.match(first)
-    return shorten_title(sentence.group(1) if sentence else first), paragraphs
+    title = strip_dateline(sentence.group(1) if sentence else first)
+    return shorten_title(title.removesuffix("."), DERIVED_TITLE_MAX_CHARS), paragraphs
 
 
-def shorten_title(title: str) -> str:
-    if len(title) <= TITLE_MAX_CHARS:
+def shorten_title(title: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """The title cut to ``limit`` characters: at the last clause boundary when that keeps
+    most of it, else at a word boundary with an ellipsis."""
+    if len(title) <= limit:
         return title
-    return title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+    head = title[: limit + 1]
+    clause = max(head.rfind(mark) for mark in _CLAUSE_BREAKS)
+    if clause >= limit * _MIN_CLAUSE_SHARE:
+        return head[:clause].rstrip()
+    return head.rsplit(" ", 1)[0].rstrip(" ,;:—–-") + "…"
 
 
 def build_article(
@@ -100,12 +112,17 @@ def build_article(
     """Validate and assemble an article; rejects text too thin to be an article."""
     body = [clean_inline(paragraph) for paragraph in paragraphs]
     body = [p for p in body if p and normalize_line(p) not in known_furniture]
+    # Bylines and datelines may open the text, before or after its title line.
+    lead = take_lead_credits(body)
     title = clean_inline(metadata.title or "")
-    if not title and body:
-        title, body = title_from_text(body)
+    rest = lead.body
+    if not title and rest:
+        title, rest = title_from_text(rest)
     # A body that opens with its own title (the page's headline) repeats it.
-    while body and normalize_line(body[0]) == normalize_line(title):
-        body = body[1:]
+    while rest and normalize_line(rest[0]) == normalize_line(title):
+        rest = rest[1:]
+    lead = lead.followed_by(take_lead_credits(rest))
+    body = drop_closing_credits(lead.body)
     chars = sum(len(paragraph) for paragraph in body)
     if chars > MAX_TEXT_CHARS:
         raise RejectedUploadError(
@@ -127,8 +144,8 @@ def build_article(
     return ExtractedArticle(
         title=title[: TITLE_MAX_CHARS * 2],
         paragraphs=body,
-        author=_clean_optional(metadata.author),
-        published=metadata.published,
+        author=_clean_optional(metadata.author or lead.author),
+        published=metadata.published or lead.published,
         modified=metadata.modified,
         language=language,
         url=_clean_optional(metadata.url),

@@ -17,9 +17,9 @@ _INCOMING_PREFIX = "incoming/"
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
-# A whole line that is furniture, matched against its normalized form.
-_FURNITURE_LINE = re.compile(
-    r"""^(?:
+# Whole lines that are furniture, per language, matched against their normalized form.
+_FURNITURE_PHRASES: dict[str, str] = {
+    "en": r"""
         no\ time\ to\ read | get\ (?:a|the)\ summary | summari[sz]e\ (?:this|the)\ article
       | listen\ to\ (?:this|the)\ article | \d+\ min(?:ute)?s?\ read
       | share | share\ (?:this|the)\ (?:article|story|post|page)
@@ -42,22 +42,57 @@ _FURNITURE_LINE = re.compile(
       | tags? | topics? | filed\ under
       | all\ rights\ reserved.*
       | cookies?\ (?:policy|settings|preferences) | privacy\ policy | terms\ of\ (?:use|service)
-    )$""",
-    re.VERBOSE,
-)
-_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,100}$")
-# Teasers that point elsewhere: "Read more: <headline>", "See also: ...".
-_TEASER = re.compile(
-    r"""^(?:read\ (?:more|also|next)|see\ also|also\ read|related|recommended|watch|listen)
-        \s*[:\-–—|]""",
-    re.VERBOSE,
-)
+      | (?:photo(?:graph)?s?|pictures?|images?|illustration|credit)\s*(?::|\ by\ ).{1,100}
+    """,
+    "ru": r"""
+        нет\ времени\ читать | (?:получить|показать|прочитать)\ краткое\ содержание
+      | краткое\ содержание | (?:слушать|прослушать)\ (?:статью|новость|материал)
+      | \d+\ мин(?:ут[аы]?)?\.?\ чтения | время\ чтения.{0,20}
+      | поделиться(?:\ в\ .{1,30})?
+      | подписывайтесь(?:\ на\ .{1,60})? | подписаться(?:\ на\ .{1,60})?
+      | реклама | на\ правах\ рекламы | партн[её]рский\ материал
+      | читать\ (?:далее|дальше|полностью|ещ[её]) | показать\ (?:ещ[её]|больше) | загрузить\ ещ[её]
+      | \d*\ ?комментари(?:й|я|ев|и) | (?:оставить|написать)\ комментарий | комментировать
+      | перейти\ к\ (?:основному\ )?(?:содержанию|контенту) | наверх
+      | (?:предыдущая|следующая)\ (?:статья|новость|публикация|запись)
+      | (?:читайте|смотрите)\ также | по\ теме | (?:новости|материалы|статьи)\ по\ теме
+      | (?:похожие|связанные)\ (?:статьи|материалы|новости) | самое\ (?:читаемое|популярное)
+      | вам\ (?:может|могут)\ (?:быть\ интересно|понравиться) | рекомендуем
+      | теги | метки | темы
+      | все\ права\ защищены.* | политика\ конфиденциальности | пользовательское\ соглашение
+      | (?:фото(?:графия)?|иллюстрация|кадр)\s*(?::|—).{1,100}
+    """,
+}
+# Teasers that point elsewhere: "Read more: <headline>", "Читайте также: ...".
+_TEASER_PHRASES: dict[str, str] = {
+    "en": r"""read\ (?:more|also|next) | see\ also | also\ read | related | recommended
+      | watch | listen""",
+    "ru": r"читайте\ (?:также|ещ[её]) | смотрите\ также | по\ теме | читать\ также",
+}
 # Markers after which the next headline-like line belongs to another article.
-_HEADLINE_MARKER = re.compile(
-    r"^(?:(?:previous|prev|next)\ (?:article|story|post)|read\ (?:next|more|also)|see\ also"
-    r"|up\ next|related(?:\ \w+)?|you\ (?:may|might)\ also\ like|more\ stories|recommended)$"
-)
+_HEADLINE_MARKER_PHRASES: dict[str, str] = {
+    "en": r"""(?:previous|prev|next)\ (?:article|story|post) | read\ (?:next|more|also)
+      | see\ also | up\ next | related(?:\ \w+)? | you\ (?:may|might)\ also\ like
+      | more\ stories | recommended""",
+    "ru": r"""(?:предыдущая|следующая)\ (?:статья|новость|публикация|запись)
+      | (?:читайте|смотрите)\ также | (?:новости|материалы|статьи)?\ ?по\ теме
+      | вам\ (?:может|могут)\ (?:быть\ интересно|понравиться)""",
+}
+
+
+def _any_of(phrases: dict[str, str], prefix: str, suffix: str) -> re.Pattern[str]:
+    alternatives = " | ".join(f"(?:{pattern})" for pattern in phrases.values())
+    return re.compile(f"{prefix}(?:{alternatives}){suffix}", re.VERBOSE)
+
+
+_FURNITURE_LINE = _any_of(_FURNITURE_PHRASES, "^", "$")
+_TEASER = _any_of(_TEASER_PHRASES, "^", r"\s*[:\-–—|]")
+_HEADLINE_MARKER = _any_of(_HEADLINE_MARKER_PHRASES, "^", "$")
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|копирайт\b).{0,100}$")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+# No rule matches a line this long, and learned furniture lines are far shorter: longer lines
+# are kept without the cost of normalizing them.
+_LONGEST_FURNITURE_CHARS = 250
 
 
 def normalize_line(line: str) -> str:
@@ -68,7 +103,12 @@ def normalize_line(line: str) -> str:
 
 
 def is_furniture_line(line: str, known: Collection[str] = ()) -> bool:
-    normalized = normalize_line(line)
+    if len(line) > _LONGEST_FURNITURE_CHARS:
+        return False
+    return _is_furniture(line, normalize_line(line), known)
+
+
+def _is_furniture(line: str, normalized: str, known: Collection[str]) -> bool:
     if not normalized:
         return True
     if normalized in known or _FURNITURE_LINE.match(normalized) or _TEASER.match(normalized):
@@ -94,13 +134,16 @@ def remove_furniture(lines: Sequence[str], known: Collection[str] = ()) -> list[
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        normalized = normalize_line(line)
+        if len(line) > _LONGEST_FURNITURE_CHARS:
+            expecting_headline = False
+            continue
         if expecting_headline and is_headline_like(line):
             keep[index] = False
             expecting_headline = False
             continue
+        normalized = normalize_line(line)
         expecting_headline = bool(_HEADLINE_MARKER.match(normalized))
-        if is_furniture_line(line, known):
+        if _is_furniture(line, normalized, known):
             keep[index] = False
     return keep
 
