@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -126,6 +127,14 @@ def error(status: int, code: str, message: str) -> Response[Any]:
     )
 
 
+def invalid_request(problems: Sequence[Any]) -> Response[Any]:
+    message = "; ".join(
+        f"{'.'.join(str(part) for part in problem.get('loc', ()))}: {problem.get('msg')}"
+        for problem in problems
+    )
+    return error(HTTPStatus.BAD_REQUEST, "invalid_request", message[:500])
+
+
 @app.exception_handler(ServiceError)
 def handle_service_error(exc: ServiceError) -> Response[Any]:
     return error(exc.status, exc.code, exc.message)
@@ -133,21 +142,13 @@ def handle_service_error(exc: ServiceError) -> Response[Any]:
 
 @app.exception_handler(RequestValidationError)
 def handle_validation_error(exc: RequestValidationError) -> Response[Any]:
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in problem.get('loc', ()))}: {problem.get('msg')}"
-        for problem in exc.errors()
-    )
-    return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems[:500])
+    return invalid_request(exc.errors())
 
 
 @app.exception_handler(ValidationError)
 def handle_model_error(exc: ValidationError) -> Response[Any]:
     # Values the route's types let through but the domain's models refuse (say, 2026-02-30).
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
-        for problem in exc.errors()
-    )
-    return error(HTTPStatus.BAD_REQUEST, "invalid_request", problems[:500])
+    return invalid_request(exc.errors())
 
 
 @app.exception_handler([InvalidCursorError, InvalidSearchCursorError])

@@ -125,13 +125,17 @@ def upload_name(filename: str | None, content_type: str) -> str:
     return name[:200]
 
 
-def check_upload(data: bytes, content_type: str | None) -> str:
+def accepted_type(content_type: str | None, parameter: str) -> str:
+    """The media type of an upload, or a 415 naming the types the pipeline parses."""
     kind = media_type(content_type)
     if kind not in ACCEPTED_TYPES:
         accepted = ", ".join(sorted(ACCEPTED_TYPES))
-        raise ServiceError(
-            415, "unsupported_media_type", f"Content-Type must be one of: {accepted}"
-        )
+        raise ServiceError(415, "unsupported_media_type", f"{parameter} must be one of: {accepted}")
+    return kind
+
+
+def check_upload(data: bytes, content_type: str | None) -> str:
+    kind = accepted_type(content_type, "Content-Type")
     if len(data) > MAX_API_UPLOAD_BYTES:
         raise ServiceError(
             413, "payload_too_large", f"articles are limited to {MAX_API_UPLOAD_BYTES} bytes"
@@ -168,12 +172,7 @@ class NewsroomService:
         return Submission(id=article_id, key=key, status=Status.QUEUED)
 
     def presign_upload(self, filename: str | None, content_type: str | None) -> PresignedUpload:
-        kind = media_type(content_type) or "text/html"
-        if kind not in ACCEPTED_TYPES:
-            accepted = ", ".join(sorted(ACCEPTED_TYPES))
-            raise ServiceError(
-                415, "unsupported_media_type", f"content_type must be one of: {accepted}"
-            )
+        kind = accepted_type(content_type or "text/html", "content_type")
         key = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
         article_id = article_id_for(key)
         url, fields = self._objects.presign_upload(
