@@ -41,7 +41,7 @@ from metering import (  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from local.functions import Function, QueuePoller  # noqa: E402
-from local.moto_gaps import behave_like_s3  # noqa: E402
+from local.moto_gaps import behave_like_aws  # noqa: E402
 from local.resources import create_resources  # noqa: E402
 from local.template import read_stack  # noqa: E402
 from newsbrief import runtime  # noqa: E402
@@ -88,7 +88,7 @@ def main() -> None:
     os.environ.update(spec.environment)
     samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
 
-    behave_like_s3()
+    behave_like_aws()
     with mock_aws():
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))

@@ -1,4 +1,5 @@
-"""Where moto behaves unlike S3 in a way the pipeline depends on, made to behave like S3."""
+"""Where moto behaves unlike AWS in a way the pipeline depends on, made to behave like AWS:
+S3's events, and DynamoDB queries whose cost does not grow with the table."""
 
 from __future__ import annotations
 
@@ -67,6 +68,58 @@ def order_events_by_sequencer() -> None:
     notifications._get_s3_event = get_s3_event
 
 
-def behave_like_s3() -> None:
+def behave_like_aws() -> None:
     emit_delete_marker_events()
     order_events_by_sequencer()
+    query_one_partition()
+
+
+def query_one_partition() -> None:
+    """A DynamoDB query reads one partition; moto 5.2 sorts and scans the whole table for
+    every query, which makes a local archive of thousands of articles crawl. Base-table
+    queries now see only their partition's items (index queries keep moto's scan)."""
+    from moto.dynamodb.models import table
+
+    original_query = table.Table.query
+    if getattr(original_query, "reads_one_partition", False):
+        return
+    original_all_items = table.Table.all_items
+    scope = threading.local()
+
+    def all_items(self: Any) -> Any:
+        partition = getattr(scope, "partition", None)
+        if partition is not None and partition[0] is self:
+            return partition[1]
+        return original_all_items(self)
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("index_name") or not self.has_range_key or hash_key is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        scope.partition = (self, list(self.items.get(hash_key, {}).values()))
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            scope.partition = None
+
+    query.reads_one_partition = True  # type: ignore[attr-defined]
+    table.Table.all_items = all_items  # type: ignore[method-assign]
+    table.Table.query = query  # type: ignore[method-assign]
+
+
+def remember_service_hosts() -> None:
+    """moto's server matches every request's host against every service's URL patterns;
+    the answer for a host never changes, so it is looked up once."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.get_backend_for_host
+    if getattr(original, "remembers_hosts", False):
+        return
+    backends: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in backends:
+            backends[host] = original(self, host)
+        return backends[host]
+
+    get_backend_for_host.remembers_hosts = True  # type: ignore[attr-defined]
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]

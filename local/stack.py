@@ -106,9 +106,10 @@ def start(
 ) -> LocalStack:
     from moto.server import ThreadedMotoServer
 
-    from local.moto_gaps import behave_like_s3
+    from local.moto_gaps import behave_like_aws, remember_service_hosts
 
-    behave_like_s3()
+    behave_like_aws()
+    remember_service_hosts()
     # moto's server logs every request; the stack reports what matters itself.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 

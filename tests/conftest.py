@@ -31,7 +31,7 @@ from moto import mock_aws
 
 from local.api_gateway import ApiGateway
 from local.functions import Function, QueuePoller
-from local.moto_gaps import behave_like_s3
+from local.moto_gaps import behave_like_aws
 from local.resources import create_resources
 from local.template import StackSpec, read_stack
 from newsbrief import runtime
@@ -73,7 +73,7 @@ def pipeline(
     stack_spec: tuple[StackSpec, Any], functions: dict[str, Function]
 ) -> Iterator[Pipeline]:
     spec, resolver = stack_spec
-    behave_like_s3()
+    behave_like_aws()
     with mock_aws():
         os.environ.update(spec.environment)
         runtime.reset()
