@@ -1,5 +1,5 @@
 """Where moto behaves unlike AWS in a way the pipeline depends on, made to behave like AWS:
-S3's events, and DynamoDB queries whose cost does not grow with the table."""
+S3's events, and DynamoDB queries and SQS receives whose cost does not grow with the data."""
 
 from __future__ import annotations
 
@@ -72,6 +72,7 @@ def behave_like_aws() -> None:
     emit_delete_marker_events()
     order_events_by_sequencer()
     query_one_partition()
+    check_retention_cheaply()
 
 
 def query_one_partition() -> None:
@@ -104,6 +105,29 @@ def query_one_partition() -> None:
     query.reads_one_partition = True  # type: ignore[attr-defined]
     table.Table.all_items = all_items  # type: ignore[method-assign]
     table.Table.query = query  # type: ignore[method-assign]
+
+
+def check_retention_cheaply() -> None:
+    """moto 5.2 checks each message's retention on receive by computing every attribute of
+    its queue, counts of all messages included: a receive costs the square of the backlog.
+    The check needs one attribute, read directly."""
+    from moto.core.utils import unix_time
+    from moto.sqs import models
+
+    original = models.SQSBackend.is_message_valid_based_on_retention_period
+    if getattr(original, "reads_retention_only", False):
+        return
+
+    def is_message_valid_based_on_retention_period(
+        self: Any, queue_name: str, message: Any
+    ) -> bool:
+        retention_seconds = int(self.get_queue(queue_name).message_retention_period)
+        return bool(retention_seconds + message.sent_timestamp / 1000 > unix_time())
+
+    is_message_valid_based_on_retention_period.reads_retention_only = True  # type: ignore[attr-defined]
+    models.SQSBackend.is_message_valid_based_on_retention_period = (  # type: ignore[method-assign]
+        is_message_valid_based_on_retention_period
+    )
 
 
 def remember_service_hosts() -> None:
