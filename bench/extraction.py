@@ -12,11 +12,19 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from types import ModuleType
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from coldstart import (
+    BOTO3_AND_ONE_CLIENT,
+    cold_seconds,
+    handler_import,
+    lambda_environment,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -24,19 +32,24 @@ DEFAULT_EVAL = SHARED / "eval" / "extraction_eval.py"
 DEFAULT_DATASET = SHARED / "data" / "extraction" / "wcxb-dev-articles"
 FIXTURE_PAGE = ROOT / "tests" / "fixtures" / "parsing" / "news-page.html"
 
-COLD_SNIPPETS = {
-    "import newsbrief.parsing": "import newsbrief.parsing",
-    "import boto3 + one client": (
-        "import boto3\nboto3.client('s3', region_name='us-east-1', "
-        "aws_access_key_id='x', aws_secret_access_key='x')"
-    ),
+PARSE_FUNCTION = ROOT / "functions" / "parse"
+LAMBDA_ENVIRONMENT = lambda_environment(PARSE_FUNCTION)
+BASELINE = "import boto3 + one client"
+HANDLER = "parse handler module (Lambda environment)"
+# label: (snippet, environment it runs in)
+COLD_SNIPPETS: dict[str, tuple[str, dict[str, str] | None]] = {
+    BASELINE: (BOTO3_AND_ONE_CLIENT, None),
+    HANDLER: (handler_import(PARSE_FUNCTION), LAMBDA_ENVIRONMENT),
+    "import newsbrief.parsing": ("import newsbrief.parsing", None),
     "newsbrief.language: import + first detection": (
         "from newsbrief.language import detect_language\n"
-        "detect_language('The council approved the budget after a long debate on Tuesday.')"
+        "detect_language('The council approved the budget after a long debate on Tuesday.')",
+        None,
     ),
     "newsbrief.parsing: import + first HTML parse": (
         "from pathlib import Path\nfrom newsbrief.parsing import parse_upload\n"
-        f"parse_upload(Path({str(FIXTURE_PAGE)!r}).read_bytes(), filename='page.html')"
+        f"parse_upload(Path({str(FIXTURE_PAGE)!r}).read_bytes(), filename='page.html')",
+        None,
     ),
 }
 
@@ -90,29 +103,15 @@ def relative_speed(scoring: ModuleType, dataset: Path, limit: int | None) -> Non
     print(f"newsbrief / trafilatura = {theirs / ours:.2f}  (target >= 0.7)")
 
 
-def timed_run(snippet: str) -> float:
-    """Seconds that ``snippet`` takes in a fresh interpreter, measured inside it."""
-    program = (
-        "import time\n_start = time.perf_counter()\n"
-        + snippet
-        + "\nprint(time.perf_counter() - _start)"
-    )
-    # The program is built from this module's own snippets.
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    return float(result.stdout.strip().splitlines()[-1])
-
-
 def cold_start(runs: int) -> None:
     print(f"\n== cold start: median of {runs} fresh interpreters (ms)")
     medians = {}
-    for label, snippet in COLD_SNIPPETS.items():
-        times = [timed_run(snippet) for _ in range(runs)]
+    for label, (snippet, environment) in COLD_SNIPPETS.items():
+        times = cold_seconds(snippet, runs, environment)
         medians[label] = statistics.median(times)
         print(f"{label:<46} {1000 * medians[label]:8.1f}   (min {1000 * min(times):.1f})")
-    ratio = medians["import newsbrief.parsing"] / medians["import boto3 + one client"]
-    print(f"import newsbrief.parsing / (import boto3 + one client) = {ratio:.2f}  (target < 1.5)")
+    ratio = medians[HANDLER] / medians[BASELINE]
+    print(f"{HANDLER} / ({BASELINE}) = {ratio:.2f}  (target < 1.5)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +28,12 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+from coldstart import (  # noqa: E402
+    BOTO3_AND_ONE_CLIENT,
+    handler_import,
+    lambda_environment,
+    median_cold_seconds,
+)
 from metering import (  # noqa: E402
     DYNAMODB_READ_PER_MILLION,
     DYNAMODB_WRITE_PER_MILLION,
@@ -48,34 +52,6 @@ from newsbrief import runtime  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 CONTENT_TYPES = {".html": "text/html", ".md": "text/markdown", ".json": "application/json"}
-
-
-def cold_import_seconds(code: str, runs: int = 5) -> float:
-    """Median wall time of ``code`` in fresh interpreters."""
-    program = (
-        f"import time\nstarted = time.perf_counter()\n{code}\nprint(time.perf_counter() - started)"
-    )
-    timings = []
-    for _ in range(runs):
-        output = subprocess.run(  # noqa: S603 - our own interpreter and code
-            [sys.executable, "-c", program],
-            cwd=ROOT,
-            env={**os.environ},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        timings.append(float(output.strip().splitlines()[-1]))
-    return statistics.median(timings)
-
-
-def handler_import(function_dir: Path) -> str:
-    return (
-        "import importlib.util\n"
-        f"spec = importlib.util.spec_from_file_location('app', {str(function_dir / 'app.py')!r})\n"
-        "module = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(module)"
-    )
 
 
 def main() -> None:
@@ -185,13 +161,14 @@ def main() -> None:
     print(f"  {'total':<20}{'':>12}   ${total:.4f}")
     print("  (Lambda GB-s from this machine's wall time at the template's memory sizes)")
 
-    print("\nCold import (median of fresh interpreters)")
-    baseline = cold_import_seconds(
-        "import boto3\nboto3.client('s3', region_name='us-east-1')", args.import_runs
-    )
+    print("\nCold import (median of fresh interpreters; handlers in Lambda's environment)")
+    baseline = median_cold_seconds(BOTO3_AND_ONE_CLIENT, args.import_runs)
     print(f"  {'boto3 + one client':<22}{baseline * 1000:8.0f} ms   1.00×")
     for name in ("parse", "summarize", "index", "api"):
-        seconds = cold_import_seconds(handler_import(ROOT / "functions" / name), args.import_runs)
+        function_dir = ROOT / "functions" / name
+        seconds = median_cold_seconds(
+            handler_import(function_dir), args.import_runs, lambda_environment(function_dir)
+        )
         print(f"  {name + ' handler':<22}{seconds * 1000:8.0f} ms   {seconds / baseline:.2f}×")
 
 

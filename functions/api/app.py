@@ -42,7 +42,7 @@ from newsbrief.settings import get_settings
 from newsbrief.storage.articles import InvalidCursorError
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
 
 ARTICLE_ID = r"^[0-9a-f]{20}(-[0-9]{1,4})?$"

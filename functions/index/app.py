@@ -20,7 +20,7 @@ from newsbrief.events import object_events
 from newsbrief.pipeline.index import IndexStage
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 

@@ -21,7 +21,7 @@ from newsbrief import runtime
 from newsbrief.events import ObjectEvent, object_events
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)

@@ -14,6 +14,10 @@ from newsbrief.settings import get_settings
 from newsbrief.storage.articles import ArticleRepository, FurnitureRepository
 from newsbrief.storage.objects import ObjectStore
 
+# The AWS SDK is the only library the functions call out through; X-Ray's default patches every
+# library it supports, importing each (requests among them) into every cold start.
+TRACED_MODULES = ("botocore",)
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
