@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test lint typecheck cfn-lint unit build bench clean
+.PHONY: demo serve test lint typecheck cfn-lint unit build checkov bench clean
 
 $(STAMP): requirements-dev.txt layers/newsbrief/requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,13 @@ unit: $(STAMP)
 build:
 	bash scripts/sam-build.sh
 
+## checkov: the template's security scan (checkov in its own virtualenv, .venv-checkov)
+checkov:
+	test -x .venv-checkov/bin/checkov || ($(PYTHON) -m venv .venv-checkov && .venv-checkov/bin/python -m pip install --quiet checkov==3.3.30)
+	.venv-checkov/bin/checkov --quiet --compact -f template.yaml --framework cloudformation
+
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 
 clean:
-	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-checkov .aws-sam .mypy_cache .ruff_cache
