@@ -37,11 +37,11 @@ _RECOVERY_MIN_SHARED = 0.5
 # (chosen on the WCXB dev pages for the best quality at a bounded cost): trafilatura with its
 # own fallbacks, then readability (quick), then readability-lxml (thorough).
 _FALLBACKS_BELOW_SHARE = 0.2
+_QUICK_BELOW_SHARE = 0.7
+_THOROUGH_BELOW_SHARE = 0.4
 # Pages with less visible text than this get trafilatura's fallbacks at once: they cost little
 # there, and a short page is where its fast path most often keeps a block it should drop.
 _FALLBACKS_BELOW_CHARS = 3_000
-_QUICK_BELOW_SHARE = 0.7
-_THOROUGH_BELOW_SHARE = 0.4
 _SPACE_CHARS = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
 # Captions: <figcaption>, and elements whose class names one ("wp-caption-text",
 # "image-credit"); a long one is a container that merely mentions captions.
