@@ -105,11 +105,27 @@ class InMemoryDynamoDB:
     def __init__(self) -> None:
         self.partitions: dict[str, dict[str, dict]] = {}
 
-    def put_item(self, TableName: str, Item: dict, ConditionExpression: str = "") -> dict:
+    def put_item(
+        self,
+        TableName: str,
+        Item: dict,
+        ConditionExpression: str = "",
+        ExpressionAttributeValues: dict | None = None,
+        **_: Any,
+    ) -> dict:
+        # The index's conditions: a new key, or a lease item that is free or ran out.
         partition = self.partitions.setdefault(Item["pk"]["S"], {})
-        if ConditionExpression and Item["sk"]["S"] in partition:
-            raise self.exceptions.ConditionalCheckFailedException()
+        current = partition.get(Item["sk"]["S"])
+        if ConditionExpression and current is not None:
+            now = (ExpressionAttributeValues or {}).get(":now")
+            if now is None or int(current["until"]["N"]) >= int(now["N"]):
+                raise self.exceptions.ConditionalCheckFailedException()
         partition[Item["sk"]["S"]] = Item
+        return {}
+
+    def delete_item(self, TableName: str, Key: dict, **_: Any) -> dict:
+        # The index deletes single items only to give back its own leases.
+        self.partitions.get(Key["pk"]["S"], {}).pop(Key["sk"]["S"], None)
         return {}
 
     def batch_write_item(self, RequestItems: dict) -> dict:

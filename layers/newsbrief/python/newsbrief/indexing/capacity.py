@@ -1,10 +1,11 @@
 """DynamoDB capacity accounting from item sizes, by AWS's documented rounding rules.
 
 Writes cost 1 write request unit (WRU) per started KB of the item (a delete: of the deleted
-item); eventually consistent reads cost 0.5 read request units (RRU) per started 4 KB, per item
-for GetItem/BatchGetItem and over the summed items of a Query page (0.5 minimum even when
-nothing matches). Counting from sizes works the same against moto, whose ConsumedCapacity is a
-placeholder, and against DynamoDB.
+item; a failed conditional write: of the item it would have written); eventually consistent
+reads cost 0.5 read request units (RRU) per started 4 KB, per item for GetItem/BatchGetItem
+and over the summed items of a Query page (0.5 minimum even when nothing matches), and
+strongly consistent reads twice that. Counting from sizes works the same against moto, whose
+ConsumedCapacity is a placeholder, and against DynamoDB.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def write_units(size: int) -> int:
     return max(1, math.ceil(size / 1024))
 
 
-def read_units(size: int) -> float:
-    return max(1, math.ceil(size / 4096)) * 0.5
+def read_units(size: int, *, consistent: bool = False) -> float:
+    return max(1, math.ceil(size / 4096)) * (1.0 if consistent else 0.5)
 
 
 @dataclass
@@ -70,8 +71,8 @@ class CapacityMeter:
         self.write_units_by_key[item["pk"]["S"]] += units
         self.write_units_by_kind[kind] += units
 
-    def read(self, size: int, kind: str) -> None:
-        units = read_units(size)
+    def read(self, size: int, kind: str, *, consistent: bool = False) -> None:
+        units = read_units(size, consistent=consistent)
         self.read_units += units
         self.read_units_by_kind[kind] = self.read_units_by_kind.get(kind, 0.0) + units
 

@@ -15,7 +15,8 @@ started by the writer after roughly ``merge_every`` appends to a bucket (decided
 run id, so no counter item is needed). A query reads, per term, one bucket per level.
 
 No key is written by every article: a level-0 bucket takes one item per batch, and merges write
-to a bucket only when its parent is merged.
+to a bucket only when its parent is merged. Merges and removals hold the bucket's lease
+(leases.py) while they rewrite it, and read it strongly consistent.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from newsbrief.indexing.analyzer import ParsedQuery, contains_phrase, parse_quer
 from newsbrief.indexing.capacity import CapacityMeter, Item, item_size
 from newsbrief.indexing.cursor import decode_cursor, encode_cursor
 from newsbrief.indexing.documents import AnalyzedDocument, analyze, tag_term
+from newsbrief.indexing.leases import BucketLeases
 from newsbrief.indexing.models import (
     IndexDocument,
     IndexOutcome,
@@ -76,6 +78,9 @@ BATCH_GET_KEYS = 100
 BATCH_WRITE_ITEMS = 25
 # Phrase queries check word order in the stored text of at most this many best candidates.
 PHRASE_VERIFY_LIMIT = 100
+# A removal waits this long for a bucket another writer is merging (merges take a second or
+# two); then its message is retried.
+REMOVAL_WAIT_SECONDS = 10.0
 
 
 class ArticleNotIndexedError(LookupError):
@@ -168,6 +173,7 @@ class DynamoDBSearchIndex:
         self.layout = layout or IndexLayout()
         self._clock = clock
         self.meter = meter or CapacityMeter()
+        self._leases = BucketLeases(client, table_name, self.meter, clock)
         self._last_run_ms = 0
 
     # ------------------------------------------------------------------ public interface
@@ -443,10 +449,28 @@ class DynamoDBSearchIndex:
         return term_hash(term) % self.layout.buckets[level]
 
     def _merge(self, level: int, bucket: int, *, cascade: bool) -> None:
-        items = self._partition(level, bucket)
+        # A bucket another writer is merging or cleaning is left to it; its runs wait for
+        # the next merge.
+        if not self._leases.try_take(level, bucket):
+            return
+        try:
+            child_run_id, children = self._merge_leased(level, bucket)
+        finally:
+            self._leases.give_back(level, bucket)
+        if not cascade or not children:
+            return
+        every = self.layout.merge_every[level + 1]
+        for child in children:
+            if _stable_fraction_hit(f"{child_run_id}|{level + 1}|{child}", every):
+                self._merge(level + 1, child, cascade=True)
+
+    def _merge_leased(self, level: int, bucket: int) -> tuple[str, list[int]]:
+        """Folds the bucket's runs into the next level's buckets (or, at the last level, into
+        one run); returns the new runs' id and the buckets they went to."""
+        items = self._partition(level, bucket, consistent=True)
         last = level == self.layout.last_level
         if not items or (last and len(items) < 2):
-            return
+            return "", []
         merged = merge_runs(decode_run(item["r"]["B"]) for item in items)
         newest = max(item["sk"]["S"] for item in items)
         if last:
@@ -454,7 +478,7 @@ class DynamoDBSearchIndex:
             self._write_items(fresh, kind="merge")
             kept = {item["sk"]["S"] for item in fresh}
             self._delete_items([i for i in items if i["sk"]["S"] not in kept], kind="merge")
-            return
+            return newest, []
         children = split_run(merged, {t: self._bucket(t, level + 1) for t in merged.postings})
         child_run_id = f"{newest}.{bucket:x}"
         self._write_items(
@@ -466,12 +490,7 @@ class DynamoDBSearchIndex:
             kind="merge",
         )
         self._delete_items(items, kind="merge")
-        if not cascade:
-            return
-        every = self.layout.merge_every[level + 1]
-        for child in children:
-            if _stable_fraction_hit(f"{child_run_id}|{level + 1}|{child}", every):
-                self._merge(level + 1, child, cascade=True)
+        return child_run_id, list(children)
 
     def _remove(self, records: Iterable[IdRecord]) -> None:
         """Take articles out: their postings from every run that holds them, then their items."""
@@ -484,27 +503,31 @@ class DynamoDBSearchIndex:
             terms.update(analyzed.term_freqs)
             terms.update(analyzed.filter_terms)
         refs = set(articles)
+        # Level by level, so postings a merge moves down during the removal are met below.
         for level in range(len(self.layout.buckets)):
             for bucket in sorted({self._bucket(t, level) for t in terms}):
-                items = self._partition(level, bucket)
-                rewritten, emptied = [], []
-                for item in items:
-                    run = decode_run(item["r"]["B"])
-                    kept = without_docs(run, refs)
-                    if kept.postings == run.postings:
-                        continue
-                    if kept.postings:
-                        rewritten.append({**item, "r": {"B": encode_run(kept)}})
-                    else:
-                        emptied.append(item)
-                self._write_items(rewritten, kind="removal")
-                self._delete_items(emptied, kind="removal")
+                with self._leases.held(level, bucket, wait_seconds=REMOVAL_WAIT_SECONDS):
+                    self._remove_from_bucket(level, bucket, refs)
         self._delete_items(
             [{**_doc_key(ref), "doc": {"B": b""}} for ref in indexed], kind="removal"
         )
         self._delete_items(
             [{**_id_key(r.id), "sha": _s(r.content_sha256)} for r in records], kind="removal"
         )
+
+    def _remove_from_bucket(self, level: int, bucket: int, refs: set[int]) -> None:
+        rewritten, emptied = [], []
+        for item in self._partition(level, bucket, consistent=True):
+            run = decode_run(item["r"]["B"])
+            kept = without_docs(run, refs)
+            if kept.postings == run.postings:
+                continue
+            if kept.postings:
+                rewritten.append({**item, "r": {"B": encode_run(kept)}})
+            else:
+                emptied.append(item)
+        self._write_items(rewritten, kind="removal")
+        self._delete_items(emptied, kind="removal")
 
     # ------------------------------------------------------------------ reading
 
@@ -540,21 +563,28 @@ class DynamoDBSearchIndex:
         lookup.stats = CorpusStats(doc_count, total_length)
         return lookup
 
-    def _partition(self, level: int, bucket: int) -> list[dict[str, Any]]:
+    def _partition(
+        self, level: int, bucket: int, *, consistent: bool = False
+    ) -> list[dict[str, Any]]:
+        """A bucket's runs. Searches read eventually consistent, at half the price: a run
+        appended a moment ago may be missed by one query, never lost. Rewriting a bucket from
+        a stale read could bring back runs already merged, so merges read consistently."""
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": _s(f"p{level}#{bucket:x}")},
-            # Half the price of a strongly consistent read; a run appended a moment ago may
-            # be missed by one query, never lost.
-            "ConsistentRead": False,
+            "ConsistentRead": consistent,
         }
         while True:
             response = self._client.query(**kwargs)
             page = response.get("Items", [])
             self.meter.requests["Query"] += 1
-            self.meter.read(sum(item_size(i) for i in page), "postings")
+            self.meter.read(
+                sum(item_size(i) for i in page),
+                "merge" if consistent else "postings",
+                consistent=consistent,
+            )
             items += page
             if "LastEvaluatedKey" not in response:
                 return items
