@@ -289,8 +289,8 @@ def estimate_million(
     Query reads: each term's postings grow with its document frequency (df x 1e6 / n, at the
     measured bytes per posting), read as one Query per level; the last level also carries the
     other terms sharing the bucket. Writes: level-0 runs and their deletion per batch, one
-    append per child bucket per merge, and last-level compactions that rewrite a bucket of
-    (1e6 x bytes per article / buckets).
+    append per child bucket per merge, last-level compactions that rewrite a bucket of
+    (1e6 x bytes per article / buckets), and the lease taken and given back for each merge.
 
     Two query figures: postings read as the index does now (a common term's whole list), and
     the impact-ordered design for terms above IMPACT_DF_THRESHOLD (a separate partition of
@@ -339,6 +339,7 @@ def estimate_million(
     # the share of a compaction (rewrite of the whole bucket) per appended run.
     wru = 2 * buckets[0] * max(1, math.ceil(level0_run / 1024)) / batch
     articles_per_merge = batch * merge_every[0]
+    merges = buckets[0] / articles_per_merge
     for i in range(1, len(buckets)):
         children = buckets[i] // buckets[i - 1]
         run_size = articles_per_merge * bytes_per_article / buckets[i]
@@ -348,8 +349,11 @@ def estimate_million(
         wru += appends * (2 if i < len(buckets) - 1 else 1)
         if i < len(buckets) - 1:
             articles_per_merge *= merge_every[i]
+            merges += buckets[i] / articles_per_merge
     compactions = buckets[-1] / (articles_per_merge * merge_every[-1])
     wru += compactions * (math.ceil(last_bucket / 1024) + merge_every[-1])
+    # Each merge and compaction takes its bucket's lease and gives it back: 1 WRU each.
+    wru += 2 * (merges + compactions)
     return {
         "layout": {"buckets": buckets, "merge_every": merge_every, "batch_size": batch},
         "three_term_query_rru": summary(rru),
