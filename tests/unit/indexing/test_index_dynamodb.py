@@ -93,6 +93,36 @@ def test_phrase_and_exclusion(index: DynamoDBSearchIndex) -> None:
     assert ids(index.search(SearchRequest(q='deal -"nuclear deal"'))) == ["scattered"]
 
 
+def test_phrase_pages_past_the_first_checked_candidates(index: DynamoDBSearchIndex) -> None:
+    import random
+
+    rng = random.Random(5)
+    vocabulary = [f"{a}{b}" for a in ("bal", "cor", "dun", "fel", "gar") for b in range(60)]
+
+    def story(n: int) -> str:
+        words = rng.sample(vocabulary, 30)
+        # Half the stories hold the phrase; the other half both words, the other way round.
+        middle = "harbour wall" if n % 2 == 0 else "wall harbour"
+        return " ".join(words[:15]) + f" {middle} " + " ".join(words[15:])
+
+    index.upsert([article(f"s{n}", story(n)) for n in range(240)])
+    with_phrase = {f"s{n}" for n in range(0, 240, 2)}
+
+    first = index.search(SearchRequest(q='"harbour wall"'))
+    assert set(ids(first)) <= with_phrase and len(first.items) == 10
+    # More candidates than one check reads: the total is estimated, and close.
+    assert not first.total_exact and abs(first.total - 120) <= 30
+    seen, cursor, last = [], None, first
+    while True:
+        last = index.search(SearchRequest(q='"harbour wall"', limit=40, cursor=cursor))
+        seen += ids(last)
+        cursor = last.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(with_phrase)
+    assert (last.total, last.total_exact) == (120, True)
+
+
 def test_filters_and_date_sort(index: DynamoDBSearchIndex) -> None:
     index.upsert(
         [

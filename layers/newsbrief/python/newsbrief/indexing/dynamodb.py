@@ -76,8 +76,8 @@ DOCS_PER_RUN = 256
 MAX_RUN_BYTES = 300_000
 BATCH_GET_KEYS = 100
 BATCH_WRITE_ITEMS = 25
-# Phrase queries check word order in the stored text of at most this many best candidates.
-PHRASE_VERIFY_LIMIT = 100
+# Phrase queries check word order in the stored articles, this many candidates at a time.
+PHRASE_CHECK_CHUNK = 100
 # A removal waits this long for a bucket another writer is merging (merges take a second or
 # two); then its message is retried.
 REMOVAL_WAIT_SECONDS = 10.0
@@ -134,6 +134,40 @@ class IdRecord:
     ref: int | None
     content_sha256: str
     duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What a candidate's stored article must show that its postings cannot."""
+
+    parsed: ParsedQuery
+    unsure: set[int]
+    language: str | None
+
+    def passes(self, ref: int, doc: IndexDocument) -> bool:
+        if (
+            self.language
+            and language_id(self.language) == OTHER_LANGUAGE
+            and doc.language != self.language
+        ):
+            return False
+        keys = phrase_keys("\n".join([doc.title, *doc.keywords, *doc.summary, *doc.body]))
+        if not all(contains_phrase(keys, p.keys) for p in self.parsed.phrases):
+            return False
+        return ref not in self.unsure or not any(
+            contains_phrase(keys, p.keys) for p in self.parsed.excluded_phrases
+        )
+
+
+@dataclass
+class _CheckedPage:
+    """Candidates from the page's start on (the page and one more, to tell if more follow),
+    the articles read on the way, and the total of matches."""
+
+    matches: list[Candidate]
+    articles: dict[int, StoredArticle]
+    total: int
+    total_exact: bool
 
 
 @dataclass
@@ -224,29 +258,37 @@ class DynamoDBSearchIndex:
             ),
         )
         candidates = rank(parsed, lookup.postings, lookup.stats, filters, request.sort)
-        articles: dict[int, StoredArticle] = {}
-        unsure = maybe_excluded_by_phrase(parsed, lookup.postings)
-        if parsed.phrases or unsure or filters.language_id == OTHER_LANGUAGE:
-            candidates, articles = self._verify(candidates, parsed, unsure, request.language)
         start = 0
         if after is not None:
             start = next(
                 (i for i, c in enumerate(candidates) if c.sort_key(request.sort) > after),
                 len(candidates),
             )
-        page = candidates[start : start + request.limit]
-        missing = [c.doc for c in page if c.doc not in articles]
-        articles.update(self._articles(missing))
+        unsure = maybe_excluded_by_phrase(parsed, lookup.postings)
+        if parsed.phrases or unsure or filters.language_id == OTHER_LANGUAGE:
+            checked = self._checked_page(
+                candidates, start, request.limit, _Checks(parsed, unsure, request.language)
+            )
+        else:
+            window = candidates[start : start + request.limit + 1]
+            checked = _CheckedPage(window, {}, len(candidates), total_exact=True)
+        page = checked.matches[: request.limit]
+        articles = checked.articles
+        articles.update(self._articles([c.doc for c in page if c.doc not in articles]))
         highlight = parsed.highlight_terms()
         items = [self._hit(c, articles[c.doc], highlight) for c in page if c.doc in articles]
-        more = start + request.limit < len(candidates)
+        more = len(checked.matches) > request.limit
         next_cursor = (
             encode_cursor(self._cursor_key, request, page[-1].sort_key(request.sort))
             if more and page
             else None
         )
         return SearchPage(
-            query=request.q, total=len(candidates), items=items, next_cursor=next_cursor
+            query=request.q,
+            total=checked.total,
+            total_exact=checked.total_exact,
+            items=items,
+            next_cursor=next_cursor,
         )
 
     def related(self, article_id: str, limit: int = 5) -> list[SearchHit]:
@@ -615,35 +657,32 @@ class DynamoDBSearchIndex:
             )
         return found
 
-    def _verify(
-        self,
-        candidates: list[Candidate],
-        parsed: ParsedQuery,
-        unsure: set[int],
-        language: str | None,
-    ) -> tuple[list[Candidate], dict[int, StoredArticle]]:
-        """Check what postings cannot tell against the stored articles: phrase word order,
-        excluded phrases, and languages without a code of their own. Only the best
-        PHRASE_VERIFY_LIMIT candidates are read; the ones after them are kept unchecked."""
-        checked, rest = candidates[:PHRASE_VERIFY_LIMIT], candidates[PHRASE_VERIFY_LIMIT:]
-        articles = self._articles([c.doc for c in checked])
-        kept = []
-        for candidate in checked:
-            article = articles.get(candidate.doc)
-            if article is None:
-                continue
-            doc = article.doc
-            if language and language_id(language) == OTHER_LANGUAGE and doc.language != language:
-                continue
-            keys = phrase_keys("\n".join([doc.title, *doc.keywords, *doc.summary, *doc.body]))
-            if not all(contains_phrase(keys, p.keys) for p in parsed.phrases):
-                continue
-            if candidate.doc in unsure and any(
-                contains_phrase(keys, p.keys) for p in parsed.excluded_phrases
-            ):
-                continue
-            kept.append(candidate)
-        return kept + rest, articles
+    def _checked_page(
+        self, candidates: list[Candidate], start: int, limit: int, checks: _Checks
+    ) -> _CheckedPage:
+        """The candidates from ``start`` on that pass what postings cannot tell (phrase word
+        order, excluded phrases, languages without a code of their own), checked against the
+        stored articles a chunk at a time until the page and one more are found. The total
+        counts the candidates checked that pass, and estimates the unchecked ones at the same
+        rate. The chunks before ``start`` are checked again for that count, so a deep page of
+        a broad phrase query reads more articles."""
+        articles: dict[int, StoredArticle] = {}
+        matches: list[Candidate] = []
+        passed = checked = 0
+        while checked < len(candidates) and (checked < start or len(matches) <= limit):
+            chunk = candidates[checked : checked + PHRASE_CHECK_CHUNK]
+            found = self._articles([c.doc for c in chunk])
+            articles.update(found)
+            for position, candidate in enumerate(chunk, start=checked):
+                article = found.get(candidate.doc)
+                if article is not None and checks.passes(candidate.doc, article.doc):
+                    passed += 1
+                    if position >= start:
+                        matches.append(candidate)
+            checked += len(chunk)
+        unchecked = len(candidates) - checked
+        total = passed + round(unchecked * passed / checked) if checked else 0
+        return _CheckedPage(matches, articles, total, total_exact=unchecked == 0)
 
     @staticmethod
     def _hit(candidate: Candidate, article: StoredArticle, highlight: set[str]) -> SearchHit:

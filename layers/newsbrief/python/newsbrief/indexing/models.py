@@ -54,6 +54,11 @@ class SearchPage(BaseModel):
 
     query: str
     total: int
+    total_exact: bool = Field(
+        default=True,
+        description="False when total is estimated: a phrase query with more candidates than "
+        "were checked for the phrase counts the rest at the rate of those checked.",
+    )
     items: list[SearchHit]
     next_cursor: str | None = None
 
