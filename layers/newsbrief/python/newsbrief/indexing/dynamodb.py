@@ -624,7 +624,7 @@ class DynamoDBSearchIndex:
             self.meter.requests["Query"] += 1
             self.meter.read(
                 sum(item_size(i) for i in page),
-                "merge" if consistent else "postings",
+                "rewrite" if consistent else "postings",
                 consistent=consistent,
             )
             items += page
