@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared")
 SETS = {
     "cnndm": ("data/summarization/cnndm/dev.jsonl.gz", "highlight1", 1000),
@@ -394,6 +395,17 @@ def run_api_eval(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode  # noqa: S603
 
 
+def deployed_index_batch_size() -> int:
+    """The index function's SQS batch size: the index writes its postings once per batch."""
+    sys.path.insert(0, str(ROOT))
+    from local.stack import STACK_NAME, TEMPLATE
+    from local.template import read_stack
+
+    spec, _ = read_stack(TEMPLATE, STACK_NAME)
+    (mapping,) = [m for m in spec.mappings if m.function == "IndexFunction"]
+    return mapping.batch_size
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -406,7 +418,12 @@ def main() -> int:
         default=None,
         help="seeded sample of N queries (0 = all; default 1000 for cnndm, all for bbc)",
     )
-    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument(
+        "--batch-size",
+        type=int,
+        default=deployed_index_batch_size(),
+        help="articles per upsert (default: the index function's batch size in template.yaml)",
+    )
     ap.add_argument("--rate", type=float, default=100.0, help="articles per second for the clock")
     ap.add_argument("--buckets", type=int, nargs="+", default=[64, 2048])
     ap.add_argument("--merge-every", type=int, nargs="+", default=[4, 8])

@@ -140,30 +140,24 @@ class QueuePoller(threading.Thread):
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receives one batch and runs it; returns how many messages it received."""
-        response = self._sqs.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=min(self.mapping.batch_size, 10),
-            WaitTimeSeconds=wait_seconds,
-            VisibilityTimeout=max(self.mapping.timeout + 1, self._retry_delay),
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = response.get("Messages", [])
+        messages = self._receive_batch(wait_seconds)
         if not messages:
             return 0
         self.batches += 1
         failed = self._run_batch(messages)
         done = [m for m in messages if m["MessageId"] not in failed]
-        if done:
+        retried = [m for m in messages if m["MessageId"] in failed]
+        self.failed_messages += len(retried)
+        # SQS takes at most 10 entries per batch call.
+        for start in range(0, len(done), 10):
             self._sqs.delete_message_batch(
                 QueueUrl=self._queue_url,
                 Entries=[
-                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+                    for n, m in enumerate(done[start : start + 10])
                 ],
             )
-        retried = [m for m in messages if m["MessageId"] in failed]
-        self.failed_messages += len(retried)
-        if retried:
+        for start in range(0, len(retried), 10):
             self._sqs.change_message_visibility_batch(
                 QueueUrl=self._queue_url,
                 Entries=[
@@ -172,10 +166,31 @@ class QueuePoller(threading.Thread):
                         "ReceiptHandle": m["ReceiptHandle"],
                         "VisibilityTimeout": self._retry_delay,
                     }
-                    for n, m in enumerate(retried)
+                    for n, m in enumerate(retried[start : start + 10])
                 ],
             )
         return len(messages)
+
+    def _receive_batch(self, wait_seconds: int) -> list[dict[str, Any]]:
+        """Up to the mapping's batch size, from as many receives (of 10 at most) as it takes.
+        Lambda would wait up to the batching window for a batch to fill; here the batch is
+        run as soon as the queue has no more, so that the local stack answers quickly."""
+        messages: list[dict[str, Any]] = []
+        while len(messages) < self.mapping.batch_size:
+            wanted = min(self.mapping.batch_size - len(messages), 10)
+            response = self._sqs.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=wanted,
+                WaitTimeSeconds=0 if messages else wait_seconds,
+                VisibilityTimeout=max(self.mapping.timeout + 1, self._retry_delay),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            )
+            received = response.get("Messages", [])
+            messages += received
+            if len(received) < wanted:
+                break
+        return messages
 
     def _run_batch(self, messages: list[dict[str, Any]]) -> set[str]:
         every_message = {m["MessageId"] for m in messages}
