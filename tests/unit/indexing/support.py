@@ -17,7 +17,7 @@ def ticking_clock(start: float = 1_750_000_000.0) -> Any:
 
 
 # Small buckets and eager merges so a handful of articles exercises every level.
-SMALL_LAYOUT = IndexLayout(buckets=(4, 16), merge_every=(2, 2))
+SMALL_LAYOUT = IndexLayout(buckets=(4, 16), merge_every=(2, 2), full_batch=1)
 
 
 def article(article_id: str, text: str, **fields: Any) -> IndexDocument:

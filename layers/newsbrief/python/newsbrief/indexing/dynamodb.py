@@ -12,7 +12,9 @@ to buckets by a stable hash), so a batch costs a few dozen items however many te
 Runs are merged down: a level-0 bucket's runs are folded into level-1 runs (level-1 buckets are
 a finer split of the same hash), and the last level's runs are compacted into one. A merge is
 started by the writer after roughly ``merge_every`` appends to a bucket (decided by hashing the
-run id, so no counter item is needed). A query reads, per term, one bucket per level.
+run id, so no counter item is needed); at level 0 a batch smaller than ``full_batch`` counts
+for its share of an append, so that a trickle of small batches is not merged more often than
+the same articles in full ones. A query reads, per term, one bucket per level.
 
 No key is written by every article: a level-0 bucket takes one item per batch, and merges write
 to a bucket only when its parent is merged. Merges and removals hold the bucket's lease
@@ -90,7 +92,8 @@ class ArticleNotIndexedError(LookupError):
 @dataclass(frozen=True)
 class IndexLayout:
     """Buckets per level (each a multiple of the one before) and, per level, how many runs a
-    bucket collects on average before it is merged down (or, at the last level, compacted).
+    bucket collects on average before it is merged down (or, at the last level, compacted);
+    level-0 runs count as runs of ``full_batch`` articles.
 
     2048 last-level buckets keep a bucket near one 4 KB read unit at several thousand articles
     (a three-word query ~9.9 RRU at 6,000, against ~10.7 with 1024), for ~35 % more write
@@ -98,10 +101,13 @@ class IndexLayout:
 
     buckets: tuple[int, ...] = (64, 2048)
     merge_every: tuple[int, ...] = (4, 8)
+    full_batch: int = 100
 
     def __post_init__(self) -> None:
         if len(self.buckets) != len(self.merge_every) or not self.buckets:
             raise ValueError("one merge_every per level")
+        if self.full_batch < 1:
+            raise ValueError("full_batch must be at least 1")
         for coarse, fine in zip(self.buckets, self.buckets[1:], strict=False):
             if fine % coarse:
                 raise ValueError("each level's bucket count must be a multiple of the last")
@@ -116,8 +122,9 @@ def term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest())
 
 
-def _stable_fraction_hit(text: str, every: int) -> bool:
-    return term_hash(text) % every == 0
+def _stable_chance(text: str, probability: float) -> bool:
+    """True for about this share of texts, and always the same answer for one text."""
+    return term_hash(text) % 1_000_000 < probability * 1_000_000
 
 
 @dataclass
@@ -420,8 +427,9 @@ class DynamoDBSearchIndex:
         self._write_items(run_items, kind="postings")
         # The record goes last: a batch that fails before it is indexed again on retry.
         self._write_items([self._id_item(a, refs[a.doc.id], None) for a in batch], kind="record")
+        share = min(1.0, len(batch) / self.layout.full_batch)
         for bucket in parts:
-            if _stable_fraction_hit(f"{run_id}|0|{bucket}", self.layout.merge_every[0]):
+            if _stable_chance(f"{run_id}|0|{bucket}", share / self.layout.merge_every[0]):
                 self._merge(0, bucket, cascade=True)
 
     def _claim_run(self, first: AnalyzedDocument | None) -> int:
@@ -503,7 +511,7 @@ class DynamoDBSearchIndex:
             return
         every = self.layout.merge_every[level + 1]
         for child in children:
-            if _stable_fraction_hit(f"{child_run_id}|{level + 1}|{child}", every):
+            if _stable_chance(f"{child_run_id}|{level + 1}|{child}", 1 / every):
                 self._merge(level + 1, child, cascade=True)
 
     def _merge_leased(self, level: int, bucket: int) -> tuple[str, list[int]]:
