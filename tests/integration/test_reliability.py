@@ -202,3 +202,19 @@ def test_updates_arriving_out_of_order_end_with_the_newer_version(pipeline: Pipe
     assert article["title"] == "Harbour bulletin number 2"
     assert hits_for(pipeline, 2) == [article["id"]]
     assert hits_for(pipeline, 1) == []
+
+
+def test_the_index_takes_a_backlog_in_one_batch_of_up_to_its_batch_size(pipeline: Pipeline):
+    pipeline.drain()  # S3's test events, sent when the notifications were set up
+    keys = [pipeline.upload(f"backlog-{n}.json", story(n), "application/json") for n in range(25)]
+    index_poller, *_ = [p for p in pipeline.pollers if p.mapping.function == "IndexFunction"]
+    others = [p for p in pipeline.pollers if p is not index_poller]
+    while sum(poller.poll_once() for poller in others):
+        pass
+    # 25 summaries wait; the index's batch size is 100, more than one receive (10) returns.
+    assert index_poller.mapping.batch_size == 100
+    assert index_poller.poll_once() == 25
+    assert index_poller.failed_messages == 0
+    assert index_poller.poll_once() == 0  # every message of the batch was deleted
+    assert statuses(pipeline, keys) == {key: ["indexed"] for key in keys}
+    assert len(pipeline.api.get("/search?q=berthing&limit=100")["items"]) == 25
