@@ -117,14 +117,19 @@ class IndexLayout:
         return len(self.buckets) - 1
 
 
+def _stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+
+
 @lru_cache(maxsize=500_000)
 def term_hash(term: str) -> int:
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest())
+    return _stable_hash(term)
 
 
 def _stable_chance(text: str, probability: float) -> bool:
-    """True for about this share of texts, and always the same answer for one text."""
-    return term_hash(text) % 1_000_000 < probability * 1_000_000
+    """True for about this share of texts, and always the same answer for one text. Not
+    cached: each text is a run id, seen once, that would push terms out of term_hash's cache."""
+    return _stable_hash(text) % 1_000_000 < probability * 1_000_000
 
 
 @dataclass
