@@ -3,15 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: demo serve test lint typecheck cfn-lint unit build checkov bench clean
+.PHONY: demo serve test lint typecheck cfn-lint unit build checkov bench clean lock
 
-$(STAMP): requirements-dev.txt layers/newsbrief/requirements.txt pyproject.toml
+# uv installs the locked requirements in seconds; pip is the fallback when uv cannot be had.
+$(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	test -x $(BIN)/uv || command -v uv >/dev/null || $(BIN)/python -m pip install --quiet uv || true
+	if $(UV) --version >/dev/null 2>&1; then \
+		$(UV) pip install --python $(BIN)/python --quiet --require-hashes -r requirements-dev.lock && \
+		$(UV) pip install --python $(BIN)/python --quiet --no-deps -e . ; \
+	else \
+		$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock && \
+		$(BIN)/python -m pip install --quiet --no-deps -e . ; \
+	fi
 	touch $(STAMP)
+
+## lock: resolve requirements-dev.txt into requirements-dev.lock (hashes); UPGRADE=1 takes newer releases
+lock: $(STAMP)
+	$(UV) pip compile --universal --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) \
+		requirements-dev.txt -o requirements-dev.lock
 
 ## demo: the local stack with the sample articles uploaded, processed and reported; Ctrl-C stops
 demo: $(STAMP)
