@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: demo serve test lint typecheck cfn-lint unit build checkov bench clean lock
+.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench clean lock
+
+## help: this list of targets, one line each
+help:
+	@sed -n 's/^## \([a-z-]*\): \(.*\)/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | expand -t 14
 
 # uv installs the locked requirements in seconds; pip is the fallback when uv cannot be had.
 $(STAMP): requirements-dev.lock pyproject.toml
@@ -36,16 +40,20 @@ serve: $(STAMP)
 ## test: lint, format check, type check, template lint, then the test suite
 test: lint typecheck cfn-lint unit
 
+## lint: ruff's lint rules and its format check
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## typecheck: mypy over the library, the functions, the local stack, bench/ and scripts/
 typecheck: $(STAMP)
 	$(BIN)/mypy layers/newsbrief/python/newsbrief functions local bench scripts
 
+## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
+## unit: the pytest suite alone, without the linters
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
@@ -58,8 +66,10 @@ checkov:
 	test -x .venv-checkov/bin/checkov || ($(PYTHON) -m venv .venv-checkov && .venv-checkov/bin/python -m pip install --quiet checkov==3.3.30)
 	.venv-checkov/bin/checkov --quiet --compact -f template.yaml --framework cloudformation
 
+## bench: the pipeline bench: throughput per stage, cold imports, AWS cost of 1,000 articles
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 
+## clean: remove the virtualenvs, the SAM build and the tool caches
 clean:
 	rm -rf $(VENV) .venv-checkov .aws-sam .mypy_cache .ruff_cache
