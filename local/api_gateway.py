@@ -20,6 +20,10 @@ log = logging.getLogger("newsbrief.local")
 
 # API Gateway's own limit on a request payload.
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+# Lambda's limit on a synchronous invocation's event, as JSON: a body that fits the gateway may
+# still not fit here once base64-encoded, and API Gateway then answers 500 without calling the
+# function (RequestEntityTooLargeException).
+MAX_EVENT_BYTES = 6 * 1024 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
 
 
@@ -57,6 +61,16 @@ class ApiGateway:
         if len(body) > MAX_PAYLOAD_BYTES:
             return _error(413, "payload_too_large", "request payload is too large")
         event = self._event(route, method, path, url.query, headers, body, path_parameters)
+        event_bytes = len(json.dumps(event).encode())
+        if event_bytes > MAX_EVENT_BYTES:
+            log.warning(
+                "%s %s: Lambda refuses an event of %d bytes (limit %d)",
+                method,
+                path,
+                event_bytes,
+                MAX_EVENT_BYTES,
+            )
+            return _error(500, "internal_error", "Internal server error")
         result = self.functions[route.function].invoke(event)
         return _response(result)
 

@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
-from newsbrief import runtime
+from newsbrief import aws_errors, runtime
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
 from newsbrief.indexing import SearchPage, SearchRequest
 from newsbrief.models import ErrorResponse, SearchHit
@@ -45,6 +45,8 @@ logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
 
+# Seconds a client should wait after a 503 (AWS throttled or failed a call the API made).
+RETRY_AFTER_SECONDS = "2"
 ARTICLE_ID = r"^[0-9a-f]{20}(-[0-9]{1,4})?$"
 ArticleId = Annotated[str, Path(pattern=ARTICLE_ID, description="Article id")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
@@ -62,7 +64,7 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid parameters or body",
     403: "Missing or invalid API key",
     404: "No such article",
-    409: "The article has no summary yet",
+    409: "The article is not that far through the pipeline yet",
     413: "Body larger than the limit",
     415: "Unsupported Content-Type",
     422: "The file cannot become an article",
@@ -119,11 +121,14 @@ def content_type() -> str | None:
     )
 
 
-def error(status: int, code: str, message: str) -> Response[Any]:
+def error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response[Any]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body={"error": {"code": code, "message": message}},
+        headers=headers,
     )
 
 
@@ -158,10 +163,19 @@ def handle_bad_cursor(exc: ValueError) -> Response[Any]:
 
 @app.exception_handler([ClientError, BotoCoreError])
 def handle_aws_error(exc: Exception) -> Response[Any]:
-    logger.exception("an AWS call failed")
-    return error(
-        HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "the service is busy; try again shortly"
-    )
+    code = aws_errors.error_code(exc)
+    if aws_errors.is_transient(exc):
+        logger.warning("an AWS call failed transiently", extra={"aws_error_code": code})
+        return error(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service is busy; try again shortly",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    # Access denied, a missing table or bucket, a bad parameter: a fault of the deployment that
+    # a retry cannot fix, so it is an internal error and logged with the AWS code.
+    logger.exception("an AWS call failed", extra={"aws_error_code": code})
+    return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
 
 
 @app.exception_handler(Exception)
@@ -236,7 +250,7 @@ def get_summary(
 @app.get(
     "/articles/<article_id>/related",
     summary="The most similar articles",
-    responses=documented(list[SearchHit], 404),
+    responses=documented(list[SearchHit], 404, 409),
 )
 def get_related(
     article_id: ArticleId, limit: Annotated[int, Query(ge=1, le=20)] = 5

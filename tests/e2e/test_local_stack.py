@@ -77,7 +77,7 @@ def test_presigned_upload_goes_straight_to_the_bucket(local_stack: dict[str, str
     assert response.status_code == 200, response.text
     grant = response.json()
     assert grant["key"] == "incoming/presigned story.txt"
-    assert grant["max_bytes"] == 5 * 1024 * 1024
+    assert grant["max_bytes"] == 10 * 1024 * 1024
     upload = requests.post(
         grant["url"],
         data=grant["fields"],

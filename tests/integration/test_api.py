@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from unittest.mock import Mock
 
 import pytest
-from harness import Pipeline
+from botocore.exceptions import ClientError
+from harness import API_KEY, Pipeline
+
+from local.functions import Function
+from newsbrief.settings import MAX_API_UPLOAD_BYTES
+from newsbrief.storage.articles import ArticleRepository
 
 HTML_STORY = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Tram line to the airport approved | Northfield Daily</title>
@@ -191,3 +199,109 @@ def test_related_articles(pipeline: Pipeline, seed_article: bytes):
     related = pipeline.api.get(f"/articles/{first['id']}/related?limit=5")
     assert isinstance(related, list)
     assert all(hit["id"] != first["id"] for hit in related)
+
+
+def test_related_on_an_article_not_yet_indexed_is_a_conflict(pipeline: Pipeline):
+    queued = submit(pipeline, HTML_STORY, "text/html", "tram.html")
+    status, response = pipeline.api.request("GET", f"/articles/{queued['id']}/related")
+    assert status == 409, response
+    assert response["error"]["code"] == "not_indexed"
+    assert "queued" in response["error"]["message"]
+
+
+def test_binary_bodies_up_to_the_limit_fit_lambdas_event(pipeline: Pipeline):
+    pdf = b"%PDF-1.7\n" + b"\xff" * (MAX_API_UPLOAD_BYTES - 9)
+    status, response = pipeline.api.request(
+        "POST", "/articles?filename=big.pdf", pdf, "application/pdf"
+    )
+    assert status == 202, response
+
+    status, response = pipeline.api.request(
+        "POST", "/articles?filename=bigger.pdf", pdf + b"\xff", "application/pdf"
+    )
+    assert status == 413, response
+    assert response["error"]["code"] == "payload_too_large"
+    assert "POST /uploads" in response["error"]["message"]
+
+
+def test_the_gateway_refuses_events_over_lambdas_limit_as_aws_does(
+    pipeline: Pipeline, functions: dict[str, Function]
+):
+    # 4.6 MiB is under API Gateway's 10 MB but 6.13 MiB once base64-encoded into the event.
+    api_function = functions["ApiFunction"]
+    invocations = api_function.invocations
+    status, _, body = pipeline.api.gateway.handle(
+        "POST",
+        "/articles?filename=huge.pdf",
+        {"content-type": "application/pdf", "x-api-key": API_KEY},
+        b"\xff" * int(4.6 * 1024 * 1024),
+    )
+    assert status == 500
+    assert json.loads(body)["error"]["code"] == "internal_error"
+    assert api_function.invocations == invocations
+
+
+def aws_error(code: str, http_status: int) -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": code, "Message": code},
+            "ResponseMetadata": {"HTTPStatusCode": http_status},
+        },
+        "GetItem",
+    )
+
+
+@pytest.fixture
+def api_log() -> Iterator[list[logging.LogRecord]]:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("newsbrief")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+@pytest.mark.parametrize(
+    ("code", "http_status"),
+    [
+        ("ProvisionedThroughputExceededException", 400),
+        ("ThrottlingException", 400),
+        ("InternalServerError", 500),
+        ("ServiceUnavailable", 503),
+    ],
+)
+def test_aws_throttling_and_5xx_answer_503_with_retry_after(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, code: str, http_status: int
+):
+    monkeypatch.setattr(ArticleRepository, "get", Mock(side_effect=aws_error(code, http_status)))
+    status, headers, body = pipeline.api.gateway.handle("GET", "/articles/" + "0" * 20, {}, b"")
+    assert status == 503, body
+    assert json.loads(body)["error"]["code"] == "unavailable"
+    assert int(headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    "code", ["AccessDeniedException", "ResourceNotFoundException", "ValidationException"]
+)
+def test_aws_configuration_errors_answer_500_and_are_logged_with_their_code(
+    pipeline: Pipeline,
+    monkeypatch: pytest.MonkeyPatch,
+    api_log: list[logging.LogRecord],
+    code: str,
+):
+    monkeypatch.setattr(ArticleRepository, "get", Mock(side_effect=aws_error(code, 400)))
+    status, headers, body = pipeline.api.gateway.handle("GET", "/articles/" + "0" * 20, {}, b"")
+    assert status == 500, body
+    assert json.loads(body)["error"]["code"] == "internal_error"
+    assert "Retry-After" not in headers
+    assert [record.aws_error_code for record in api_log if hasattr(record, "aws_error_code")] == [
+        code
+    ]
+
+
+def test_a_missing_table_is_an_internal_error_not_load(pipeline: Pipeline):
+    pipeline.dynamodb.delete_table(TableName=pipeline.spec.tables["ArticlesTable"].name)
+    status, response = pipeline.api.request("GET", "/articles/" + "0" * 20)
+    assert status == 500, response
+    assert response["error"]["code"] == "internal_error"

@@ -464,3 +464,29 @@ def test_every_makefile_build_has_its_target(template: Template) -> None:
     for logical_id, code_dir in built.items():
         makefile = (ROOT / code_dir / "Makefile").read_text()
         assert re.search(rf"^build-{logical_id}:", makefile, re.MULTILINE), code_dir
+
+
+# ---------------------------------------------------------------- operations
+
+
+def test_public_reads_are_rate_limited_per_client_address(template: Template) -> None:
+    acl = template["Resources"]["PublicReadWebAcl"]
+    association = template["Resources"]["PublicReadWebAclAssociation"]
+    assert acl["Condition"] == association["Condition"] == "HasPublicReadRateLimit"
+    assert template["Conditions"]["HasPublicReadRateLimit"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "PublicReadRateLimit"}, 0]}]
+    }
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert acl["Properties"]["DefaultAction"] == {"Allow": {}}
+    (rule,) = acl["Properties"]["Rules"]
+    assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate["Limit"] == {"Ref": "PublicReadRateLimit"}
+    assert rate["AggregateKeyType"] == "IP"
+    scope = rate["ScopeDownStatement"]["ByteMatchStatement"]
+    assert (scope["FieldToMatch"], scope["SearchString"]) == ({"Method": {}}, "GET")
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["PublicReadWebAcl", "Arn"]}
+    stage_arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert stage_arn.endswith("/restapis/${NewsbriefApi}/stages/${NewsbriefApi.Stage}")
+    body = json.loads(acl["Properties"]["CustomResponseBodies"]["throttled"]["Content"])
+    assert body["error"]["code"] == "throttled"

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import article_id_for
 from newsbrief.models import ArticleListItem, ParsedArticle, SearchHit, SourceRef, Status
+from newsbrief.parsing.limits import MAX_UPLOAD_BYTES
 from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
 from newsbrief.storage.articles import ArticleRepository, list_item, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore
@@ -138,7 +139,10 @@ def check_upload(data: bytes, content_type: str | None) -> str:
     kind = accepted_type(content_type, "Content-Type")
     if len(data) > MAX_API_UPLOAD_BYTES:
         raise ServiceError(
-            413, "payload_too_large", f"articles are limited to {MAX_API_UPLOAD_BYTES} bytes"
+            413,
+            "payload_too_large",
+            f"request bodies are limited to {MAX_API_UPLOAD_BYTES} bytes; upload files of up to "
+            f"{MAX_UPLOAD_BYTES} bytes through POST /uploads",
         )
     if not data.strip():
         raise ServiceError(400, "empty_body", "the request body is empty")
@@ -175,8 +179,9 @@ class NewsroomService:
         kind = accepted_type(content_type or "text/html", "content_type")
         key = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
         article_id = article_id_for(key)
+        # The form goes straight to S3, past the API's event limit: up to what the parser takes.
         url, fields = self._objects.presign_upload(
-            key, kind, MAX_API_UPLOAD_BYTES, PRESIGNED_UPLOAD_SECONDS
+            key, kind, MAX_UPLOAD_BYTES, PRESIGNED_UPLOAD_SECONDS
         )
         self._articles.mark_queued(article_id, key)
         return PresignedUpload(
@@ -185,7 +190,7 @@ class NewsroomService:
             url=url,
             fields=fields,
             expires_in=PRESIGNED_UPLOAD_SECONDS,
-            max_bytes=MAX_API_UPLOAD_BYTES,
+            max_bytes=MAX_UPLOAD_BYTES,
         )
 
     def list_articles(
@@ -254,8 +259,17 @@ class NewsroomService:
         return self.index.search(request)
 
     def related(self, article_id: str, limit: int) -> list[SearchHit]:
-        self._require(article_id)
-        return self.index.related(article_id, limit)
+        from newsbrief.indexing import ArticleNotIndexedError
+
+        item = self._require(article_id)
+        try:
+            return self.index.related(article_id, limit)
+        except ArticleNotIndexedError as missing:
+            raise ServiceError(
+                409,
+                "not_indexed",
+                f"article {article_id} is {item.get('status')}: not in the search index yet",
+            ) from missing
 
     def _require(self, article_id: str) -> dict[str, Any]:
         item = self._articles.get(article_id)
