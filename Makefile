@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench clean lock
+.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock
 
 ## help: this list of targets, one line each
 help:
@@ -65,6 +65,10 @@ build:
 checkov:
 	test -x .venv-checkov/bin/checkov || ($(PYTHON) -m venv .venv-checkov && .venv-checkov/bin/python -m pip install --quiet checkov==3.3.30)
 	.venv-checkov/bin/checkov --quiet --compact -f template.yaml --framework cloudformation
+
+## bench-data: verify the benches' data sets, or fetch them (bench/datasets.json; NEWSBRIEF_BENCH_DATA_URL: a mirror)
+bench-data: $(STAMP)
+	$(BIN)/python bench/datasets.py fetch
 
 ## bench: the pipeline bench: throughput per stage, cold imports, AWS cost of 1,000 articles
 bench: $(STAMP)

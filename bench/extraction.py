@@ -25,11 +25,11 @@ from coldstart import (
     handler_import,
     lambda_environment,
 )
+from datasets import require
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 DEFAULT_EVAL = SHARED / "eval" / "extraction_eval.py"
-DEFAULT_DATASET = SHARED / "data" / "extraction" / "wcxb-dev-articles"
 FIXTURE_PAGE = ROOT / "tests" / "fixtures" / "parsing" / "news-page.html"
 
 PARSE_FUNCTION = ROOT / "functions" / "parse"
@@ -117,13 +117,15 @@ def cold_start(runs: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--dataset", type=Path, help="default: the wcxb-dev-articles data set")
     parser.add_argument("--eval-script", type=Path, default=DEFAULT_EVAL)
     parser.add_argument("--limit", type=int, help="only the first N pages")
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per cold figure")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)
+    if not (args.skip_quality and args.skip_speed):
+        args.dataset = args.dataset or require("wcxb-dev-articles")
     if not args.skip_quality:
         quality(load_eval_script(args.eval_script), args.dataset, args.limit)
     if not args.skip_speed:

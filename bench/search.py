@@ -41,11 +41,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from datasets import require
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path("/work/shared")
+SHARED = ROOT.parent / "shared"
 SETS = {
-    "cnndm": ("data/summarization/cnndm/dev.jsonl.gz", "highlight1", 1000),
-    "bbc": ("data/summarization/bbc_news_summary/dev.jsonl.gz", "title", 0),
+    # name: (data set in bench/datasets.json, query field, default number of queries)
+    "cnndm": ("cnndm", "highlight1", 1000),
+    "bbc": ("bbc_news_summary", "title", 0),
 }
 TABLE = "bench-search-index"
 # DynamoDB on-demand, us-east-1, list prices since 1 Nov 2024 (aws.amazon.com/dynamodb/pricing).
@@ -438,6 +443,7 @@ def main() -> int:
     if args.api_url:
         return run_api_eval(args)
 
+    sources = {name: require(SETS[name][0]) / "dev.jsonl.gz" for name in args.set}
     ev = load_eval_module()
     report: dict[str, Any] = {
         "argv": sys.argv[1:],
@@ -448,8 +454,8 @@ def main() -> int:
         },
     }
     for name in args.set:
-        path, field, default_queries = SETS[name]
-        docs = ev.load_jsonl(str(SHARED / path))
+        _, field, default_queries = SETS[name]
+        docs = ev.load_jsonl(str(sources[name]))
         if args.limit:
             docs = docs[: args.limit]
         n_queries = default_queries if args.queries is None else args.queries

@@ -29,17 +29,18 @@ from pathlib import Path
 from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
+sys.path[:0] = [str(REPO / "scripts"), str(REPO / "bench")]
 
-from train_summarizer import SHARED_DATA, is_held_out, read_jsonl  # noqa: E402
+from datasets import require  # noqa: E402
+from train_summarizer import is_held_out, read_jsonl  # noqa: E402
 
 from newsbrief.summarizing import summarize_text  # noqa: E402
 
 EVAL_SCRIPT = REPO.parent / "shared" / "eval" / "summarization_eval.py"
 DATASETS = {
-    # folder name (the eval script picks the length rule from it) -> (source, keep the doc?)
-    "cnndm": (SHARED_DATA / "cnndm" / "dev.jsonl.gz", is_held_out),
-    "bbc_news_summary": (SHARED_DATA / "bbc_news_summary" / "dev.jsonl.gz", lambda _id: True),
+    # data set, also the folder name the eval script picks the length rule from -> keep the doc?
+    "cnndm": is_held_out,
+    "bbc_news_summary": lambda _id: True,
 }
 
 
@@ -70,8 +71,8 @@ def timed_summarize_text(text: str, max_sentences: int = 3) -> str:
 SUMMARIZER = f"{__name__}:{timed_summarize_text.__name__}"
 
 
-def write_subset(name: str, workdir: Path, limit: int | None) -> Path:
-    source, keep = DATASETS[name]
+def write_subset(name: str, source: Path, workdir: Path, limit: int | None) -> Path:
+    keep = DATASETS[name]
     target = workdir / name / "dev.jsonl.gz"
     target.parent.mkdir(parents=True)
     kept = 0
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N documents per set")
     parser.add_argument("--out", type=Path, default=None, help="write all figures as JSON")
     args = parser.parse_args(argv)
+    sources = {name: require(name) / "dev.jsonl.gz" for name in DATASETS}
 
     evaluation = load_eval_script()
     collected: dict[str, dict[str, object]] = {}
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         for name in DATASETS:
-            data = write_subset(name, Path(tmp), args.limit)
+            data = write_subset(name, sources[name], Path(tmp), args.limit)
             CLOCK.seconds, CLOCK.calls = 0.0, 0
             report = run_eval(evaluation, data, Path(tmp) / f"{name}.json")
             cpu_ms = CLOCK.ms_per_call()

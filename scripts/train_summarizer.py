@@ -33,8 +33,10 @@ from newsbrief.summarizing.features import sentence_features as compute_features
 from newsbrief.summarizing.ranking import RankingModel, select
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data" / "summarization"
-CNNDM_DEV = SHARED_DATA / "cnndm" / "dev.jsonl.gz"
+sys.path.insert(0, str(REPO / "bench"))
+
+from datasets import require  # noqa: E402
+
 MODEL_PATH = REPO / "layers/newsbrief/python/newsbrief/summarizing/model.json"
 HELD_OUT_SHARE = 3  # one story in three is held out
 SUMMARY_SENTENCES = 3
@@ -310,7 +312,7 @@ def rouge_report(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=CNNDM_DEV)
+    parser.add_argument("--data", type=Path, help="default: the cnndm data set's dev.jsonl.gz")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--trees", type=int, default=150)
     parser.add_argument("--depth", type=int, default=3)
@@ -318,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N stories of each part")
     parser.add_argument("--no-write", action="store_true", help="report only")
     args = parser.parse_args(argv)
+    args.data = args.data or require("cnndm") / "dev.jsonl.gz"
 
     train = load_examples(args.data, held_out=False, limit=args.limit)
     held_out = load_examples(args.data, held_out=True, limit=args.limit)
