@@ -33,13 +33,16 @@ def parsed(article_id: str, sequencer: str, title: str = "T", published: str | N
 
 def test_an_older_event_never_overwrites_a_newer_one(pipeline: Pipeline):
     articles = runtime.article_repository()
-    articles.record_parsed(parsed("a1", "00FF", "newer"))
+    articles.record_parsed(parsed("a1", "FF", "newer"))
     with pytest.raises(StaleUpdateError):
-        articles.record_parsed(parsed("a1", "00FE", "older"))
-    # A longer sequencer is a later one, even when it sorts lower as text.
+        articles.record_parsed(parsed("a1", "FE", "older"))
+    # A longer sequencer is a later one, even when it sorts lower as text ("0100" < "FF").
+    assert "0100" < "FF"
     articles.record_parsed(parsed("a1", "0100", "latest"))
     assert articles.get("a1")["title"] == "latest"
-    assert not articles.delete("a1", "00FF")
+    with pytest.raises(StaleUpdateError):
+        articles.record_parsed(parsed("a1", "FF", "newer again"))
+    assert not articles.delete("a1", "FF")
     assert articles.delete("a1", "0101")
     assert articles.get("a1") is None
 

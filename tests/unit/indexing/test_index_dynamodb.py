@@ -309,8 +309,12 @@ def test_compaction_keeps_results(index: DynamoDBSearchIndex, dynamodb: Any) -> 
 
 def test_capacity_is_metered_per_key(dynamodb: Any) -> None:
     index = dynamodb_index(dynamodb, TABLE)
-    batch = [article(f"a{i}", HARBOUR.replace("harbour", f"harbour{i}")) for i in range(1)]
-    batch += [article("n", NUCLEAR), article("f", FOOTBALL), article("s", SCATTERED)]
+    batch = [
+        article("h", HARBOUR),
+        article("n", NUCLEAR),
+        article("f", FOOTBALL),
+        article("s", SCATTERED),
+    ]
     index.upsert(batch)
     meter = index.meter
     assert meter.write_units >= len(batch)
@@ -318,8 +322,16 @@ def test_capacity_is_metered_per_key(dynamodb: Any) -> None:
     postings_keys = {k: v for k, v in meter.write_units_by_key.items() if k.startswith("p")}
     assert postings_keys and max(postings_keys.values()) <= 2
     reads_before = meter.read_units
-    index.search(SearchRequest(q="harbour nuclear football"))
-    assert meter.read_units > reads_before
+    by_kind_before = sum(meter.read_units_by_kind.values())
+    requests_before = meter.requests["Query"] + meter.requests["BatchGetItem"]
+    page = index.search(SearchRequest(q="harbour nuclear football"))
+    assert page.total >= 1
+    read = meter.read_units - reads_before
+    requests = meter.requests["Query"] + meter.requests["BatchGetItem"] - requests_before
+    # The postings of three terms, then the hits' records; each request costs its minimum read.
+    assert requests >= 2
+    assert read >= 0.5 * requests
+    assert read == pytest.approx(sum(meter.read_units_by_kind.values()) - by_kind_before)
 
 
 def test_empty_and_unknown(index: DynamoDBSearchIndex) -> None:

@@ -136,14 +136,24 @@ def test_a_merge_leaves_a_bucket_another_writer_is_merging(dynamodb: Any) -> Non
 
 def test_leases_run_out_and_are_given_back_only_by_their_holder(dynamodb: Any) -> None:
     now = [1_750_000_000.0]
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        now[0] += seconds
+
     meter = CapacityMeter()
-    holder = BucketLeases(dynamodb, TABLE, meter, lambda: now[0])
-    other = BucketLeases(dynamodb, TABLE, meter, lambda: now[0])
+    holder = BucketLeases(dynamodb, TABLE, meter, lambda: now[0], sleep)
+    other = BucketLeases(dynamodb, TABLE, meter, lambda: now[0], sleep)
     assert holder.try_take(0, 5)
     assert not other.try_take(0, 5)
     assert other.try_take(0, 6)  # another bucket is free
-    with pytest.raises(BucketBusyError), other.held(0, 5, wait_seconds=0.2):
+    waited_from = now[0]
+    with pytest.raises(BucketBusyError), other.held(0, 5, wait_seconds=3.0):
         pass
+    # It waited on the injected clock, backing off, and gave up within the time it was given.
+    assert 1.5 < now[0] - waited_from <= 3.0
+    assert pauses == sorted(pauses) and pauses[0] < pauses[-1] <= 1.0
     # The holder died: once its lease runs out another writer takes the bucket.
     now[0] += LEASE_SECONDS + 1
     assert other.try_take(0, 5)

@@ -37,11 +37,13 @@ class BucketLeases:
         table_name: str,
         meter: CapacityMeter,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client
         self._table = table_name
         self._meter = meter
         self._clock = clock
+        self._sleep = sleep
         self._owner = uuid.uuid4().hex
 
     def try_take(self, level: int, bucket: int) -> bool:
@@ -85,12 +87,12 @@ class BucketLeases:
     def held(self, level: int, bucket: int, *, wait_seconds: float) -> Iterator[None]:
         """Holds the bucket's lease, waiting up to ``wait_seconds`` for it; raises
         :class:`BucketBusyError` if it stays taken (the caller's message is retried)."""
-        deadline = time.monotonic() + wait_seconds
+        deadline = self._clock() + wait_seconds
         pause = 0.05
         while not self.try_take(level, bucket):
-            if time.monotonic() + pause > deadline:
+            if self._clock() + pause > deadline:
                 raise BucketBusyError(f"index bucket {level}/{bucket:x} stayed leased")
-            time.sleep(pause)
+            self._sleep(pause)
             pause = min(pause * 2, 1.0)
         try:
             yield
