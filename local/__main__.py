@@ -86,7 +86,8 @@ def report(
     print(f"\nSearch “{query}”: {results['total']} results", file=out)
     for hit in results["items"]:
         print(f"  {hit['score']:6.2f}  {hit['title']}", file=out)
-    print(f"\nTry: curl '{stack.api_url}/search?q=city+council+budget'", file=out)
+    print(f"\nRead them: open {stack.api_url}/", file=out)
+    print(f"Try: curl '{stack.api_url}/search?q=city+council+budget'", file=out)
     print(
         f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n",
         file=out,
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     console = send_function_output_to(FUNCTION_LOG)
     stack = start()
     print(json.dumps(stack.banner()), file=console, flush=True)
+    print(f"Reader pages: open {stack.api_url}/", file=console, flush=True)
     print(f"Function logs and metrics: {FUNCTION_LOG}", file=console, flush=True)
     if args.command == "demo":
         began = time.monotonic()

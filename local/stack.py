@@ -125,6 +125,9 @@ def start(
     endpoint = f"http://{host}:{port}"
 
     spec, resolver = read_stack(TEMPLATE, STACK_NAME)
+    # The AllowedOrigins parameter, as `sam deploy --parameter-overrides` would set it.
+    if os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
+        spec.environment["CORS_ALLOWED_ORIGINS"] = os.environ["NEWSBRIEF_ALLOWED_ORIGINS"]
     _configure_environment(endpoint, spec)
 
     from newsbrief import runtime

@@ -27,6 +27,7 @@ from newsbrief.indexing import SearchPage, SearchRequest
 from newsbrief.models import ErrorResponse, SearchHit
 from newsbrief.service import (
     ArticleDetail,
+    ArticleNeighbors,
     ArticlePage,
     ArticleSummary,
     NewsroomService,
@@ -223,8 +224,12 @@ def list_articles(
     cursor: Cursor = None,
     language: Annotated[str | None, Query(pattern=r"^[a-z]{2}$")] = None,
     key: Annotated[str | None, Query(min_length=1, max_length=1024)] = None,
+    url: Annotated[
+        str | None,
+        Query(min_length=1, max_length=4096, description="Canonical URL, matched exactly"),
+    ] = None,
 ) -> ArticlePage:
-    return service().list_articles(limit, cursor, language, key)
+    return service().list_articles(limit, cursor, language, key, url)
 
 
 @app.get(
@@ -256,6 +261,15 @@ def get_related(
     article_id: ArticleId, limit: Annotated[int, Query(ge=1, le=20)] = 5
 ) -> list[SearchHit]:
     return service().related(article_id, limit)
+
+
+@app.get(
+    "/articles/<article_id>/neighbors",
+    summary="The articles published just before and after, for previous/next links",
+    responses=documented(ArticleNeighbors, 404),
+)
+def get_neighbors(article_id: ArticleId) -> ArticleNeighbors:
+    return service().neighbors(article_id)
 
 
 @app.delete(

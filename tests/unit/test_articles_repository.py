@@ -67,3 +67,18 @@ def test_a_tampered_cursor_is_refused(pipeline: Pipeline):
     articles = runtime.article_repository()
     with pytest.raises(InvalidCursorError):
         articles.list_items(4, "eyJ2IjoxLCJwIjp7fX0")
+
+
+def test_canonical_url_lookup_follows_the_latest_parse(pipeline: Pipeline):
+    articles = runtime.article_repository()
+    story = parsed("u1", "01", "first").model_copy(update={"url": "https://news.example/a"})
+    articles.record_parsed(story)
+    assert articles.ids_for_url("https://news.example/a") == ["u1"]
+    assert articles.ids_for_url("https://news.example/a/") == []
+    # A re-upload without the URL, or with one too long for an index key, drops the lookup.
+    articles.record_parsed(parsed("u1", "02", "second"))
+    assert articles.ids_for_url("https://news.example/a") == []
+    long_url = "https://news.example/" + "x" * 3000
+    articles.record_parsed(parsed("u1", "03", "third").model_copy(update={"url": long_url}))
+    assert articles.get("u1")["url"] == long_url
+    assert articles.ids_for_url(long_url) == []

@@ -53,6 +53,7 @@ EXPECTED_S3_ACCESS: dict[str, dict[str, set[str]]] = {
         "s3:PutObject": {"incoming/"},
         "s3:DeleteObject": {"incoming/"},
     },
+    "ReaderFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/"}},
 }
 EXPECTED_TABLE_ACCESS: dict[str, set[tuple[str, str]]] = {
     "ParseFunction": {
@@ -72,6 +73,10 @@ EXPECTED_TABLE_ACCESS: dict[str, set[tuple[str, str]]] = {
         ("DynamoDBCrudPolicy", "ArticlesTable"),
         ("DynamoDBReadPolicy", "SearchIndexTable"),
     },
+    "ReaderFunction": {
+        ("DynamoDBReadPolicy", "ArticlesTable"),
+        ("DynamoDBReadPolicy", "SearchIndexTable"),
+    },
 }
 # Actions that AWS only grants on every resource.
 WILDCARD_RESOURCE_ACTIONS = {
@@ -86,6 +91,7 @@ EXPECTED_ROUTES = {
     ("DELETE", "/articles/{article_id}", True),
     ("GET", "/articles/{article_id}/summary", False),
     ("GET", "/articles/{article_id}/related", False),
+    ("GET", "/articles/{article_id}/neighbors", False),
     ("GET", "/search", False),
     ("POST", "/parse", True),
     ("POST", "/summarize", True),
@@ -452,6 +458,28 @@ def test_api_routes_and_their_api_keys(template: Template) -> None:
     }
     assert len(routes) == len(events)
     assert routes == EXPECTED_ROUTES
+
+
+def test_reader_pages_are_public_reads_of_the_same_api(template: Template) -> None:
+    events = template["Resources"]["ReaderFunction"]["Properties"]["Events"].values()
+    routes = {
+        (
+            event["Properties"]["RestApiId"]["Ref"],
+            event["Properties"]["Method"],
+            event["Properties"]["Path"],
+            event["Properties"].get("Auth", {}).get("ApiKeyRequired", False),
+        )
+        for event in events
+    }
+    paths = ["/", "/read/{article_id}", "/read/{article_id}/summary", "/find"]
+    paths += ["/static/{name}", "/widget.js"]
+    assert routes == {("NewsbriefApi", "GET", path, False) for path in paths}
+    actions = {
+        action
+        for statement in inline_statements(template, "ReaderFunction")
+        for action in as_list(statement["Action"])
+    }
+    assert actions == {"s3:ListBucket", "s3:GetObject"}
 
 
 def test_every_makefile_build_has_its_target(template: Template) -> None:

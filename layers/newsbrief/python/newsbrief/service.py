@@ -99,6 +99,14 @@ class ArticlePage(BaseModel):
     next_cursor: str | None
 
 
+class ArticleNeighbors(BaseModel):
+    """The readable articles published just before (``previous``) and after (``next``)."""
+
+    id: str
+    previous: ArticleListItem | None
+    next: ArticleListItem | None
+
+
 class ParsePreview(BaseModel):
     articles: list[ParsedArticle]
 
@@ -194,11 +202,23 @@ class NewsroomService:
         )
 
     def list_articles(
-        self, limit: int, cursor: str | None, language: str | None, key: str | None
+        self,
+        limit: int,
+        cursor: str | None,
+        language: str | None,
+        key: str | None,
+        url: str | None = None,
     ) -> ArticlePage:
-        if key is not None:
+        if key is not None and url is not None:
+            raise ServiceError(400, "invalid_request", "give key or url, not both")
+        if key is not None or url is not None:
+            ids = (
+                self._articles.ids_for_source_key(key)
+                if key is not None
+                else self._articles.ids_for_url(str(url))
+            )
             items = []
-            for article_id in self._articles.ids_for_source_key(key):
+            for article_id in ids:
                 item = self._articles.get(article_id)
                 if item is not None:
                     items.append(list_item(item))
@@ -249,6 +269,14 @@ class NewsroomService:
         summary = summarize_article(article, sentences=sentences or 3, length=length)
         return ArticleSummary(
             id=article_id, title=article.title, summary=summary.sentences, method=summary.method
+        )
+
+    def neighbors(self, article_id: str) -> ArticleNeighbors:
+        previous, following = self._articles.neighbors(self._require(article_id))
+        return ArticleNeighbors(
+            id=article_id,
+            previous=list_item(previous) if previous else None,
+            next=list_item(following) if following else None,
         )
 
     def delete(self, article_id: str) -> None:

@@ -26,6 +26,10 @@ else:
 # Listing is spread over a few partition keys so that no key takes every write.
 LISTING_SHARDS = 8
 SEQUENCER_WIDTH = 32
+# DynamoDB's limit on a partition key: a longer canonical URL is kept but not looked up.
+MAX_URL_KEY_BYTES = 2048
+# The statuses whose article has a parsed body a reader can open.
+READABLE = (Status.PARSED.value, Status.SUMMARIZED.value, Status.INDEXED.value)
 
 
 class StaleUpdateError(Exception):
@@ -109,6 +113,8 @@ class ArticleRepository:
     def record_parsed(self, article: ParsedArticle) -> None:
         now = now_iso()
         listing_date = article.published or article.parsed_at
+        # An index key may not be null: an article without a usable URL has no canonical_url.
+        url_key = article.url if _usable_url_key(article.url) else None
         self._conditional_on_sequencer(
             article.id,
             article.source.sequencer,
@@ -116,10 +122,12 @@ class ArticleRepository:
             "author = :author, published = :published, #language = :language, #url = :url, "
             "tags = :tags, word_count = :words, content_sha256 = :sha, updated_at = :now, "
             "created_at = if_not_exists(created_at, :now), listing_shard = :shard, "
-            "listing_sort = :sort, seq_sort = :seq "
-            "REMOVE reason_code, reason, summary, keywords, summary_method, summary_version, "
-            "duplicate_of, indexed_at",
+            "listing_sort = :sort, seq_sort = :seq"
+            + (", canonical_url = :canonical " if url_key else " ")
+            + "REMOVE reason_code, reason, summary, keywords, summary_method, summary_version, "
+            "duplicate_of, indexed_at" + ("" if url_key else ", canonical_url"),
             {
+                **({":canonical": url_key} if url_key else {}),
                 ":kind": "article",
                 ":status": Status.PARSED.value,
                 ":key": article.source.key,
@@ -149,7 +157,7 @@ class ArticleRepository:
             "reason = :reason, updated_at = :now, created_at = if_not_exists(created_at, :now), "
             "listing_shard = :shard, listing_sort = if_not_exists(listing_sort, :sort), "
             "seq_sort = :seq "
-            "REMOVE summary, keywords, content_sha256",
+            "REMOVE summary, keywords, content_sha256, canonical_url",
             {
                 ":kind": "article",
                 ":status": Status.REJECTED.value,
@@ -217,6 +225,59 @@ class ArticleRepository:
             ExpressionAttributeValues={":key": key},
         )
         return sorted(str(item["id"]) for item in response.get("Items", []))
+
+    def ids_for_url(self, url: str) -> list[str]:
+        """The articles whose parse recorded ``url`` as their canonical URL, newest first."""
+        if not _usable_url_key(url):
+            return []
+        response = self._table.query(
+            IndexName="UrlIndex",
+            KeyConditionExpression="canonical_url = :url",
+            ExpressionAttributeValues={":url": url},
+        )
+        items = sorted(
+            response.get("Items", []), key=lambda item: str(item.get("listing_sort")), reverse=True
+        )
+        return [str(item["id"]) for item in items]
+
+    def neighbors(
+        self, item: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The readable articles published just before and just after ``item``."""
+        position = str(item["listing_sort"])
+        before: list[dict[str, Any]] = []
+        after: list[dict[str, Any]] = []
+        for shard in _shard_names():
+            before += self._readable_next_to(shard, position, older=True)
+            after += self._readable_next_to(shard, position, older=False)
+        previous = max(before, key=lambda found: str(found["listing_sort"]), default=None)
+        following = min(after, key=lambda found: str(found["listing_sort"]), default=None)
+        return previous, following
+
+    def _readable_next_to(self, shard: str, position: str, older: bool) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "IndexName": "ListingIndex",
+            "ScanIndexForward": not older,
+            "KeyConditionExpression": "listing_shard = :shard AND listing_sort "
+            + ("< :position" if older else "> :position"),
+            "FilterExpression": "#status IN (:parsed, :summarized, :indexed)",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":shard": shard,
+                ":position": position,
+                **{f":{status}": status for status in READABLE},
+            },
+            # Unreadable articles are rare; a few per read keep the filter from paging long.
+            "Limit": 4,
+        }
+        while True:
+            response = self._table.query(**kwargs)
+            found = response.get("Items", [])
+            if found:
+                return [dict(found[0])]
+            if not response.get("LastEvaluatedKey"):
+                return []
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def list_items(
         self, limit: int, cursor: str | None = None, language: str | None = None
@@ -358,6 +419,10 @@ class FurnitureRepository:
                     ":upload": {upload},
                 },
             )
+
+
+def _usable_url_key(url: str | None) -> bool:
+    return bool(url) and len(str(url).encode("utf-8")) <= MAX_URL_KEY_BYTES
 
 
 def _shard_names() -> list[str]:

@@ -1,0 +1,1 @@
+"""Reader pages: server-rendered HTML for readers, and the button newsrooms embed."""

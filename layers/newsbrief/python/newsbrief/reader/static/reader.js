@@ -1,0 +1,90 @@
+// The article page's "Get a summary" button: fetches the summary and shows it in place.
+// Without this script the same form opens the server-rendered summary page.
+"use strict";
+
+(function () {
+  var section = document.querySelector(".summary[data-summary-url]");
+  if (!section) {
+    return;
+  }
+  var form = section.querySelector(".summary-form");
+  var status = section.querySelector(".summary-status");
+  var list = section.querySelector(".summary-sentences");
+  var button = section.querySelector(".summary-button");
+  var shown = false;
+  var pending = null;
+
+  function chosenLength() {
+    var checked = form.querySelector("input[name=length]:checked");
+    return checked ? checked.value : "medium";
+  }
+
+  function setState(state, message) {
+    section.setAttribute("data-state", state);
+    section.setAttribute("aria-busy", state === "loading" ? "true" : "false");
+    status.textContent = message;
+    status.hidden = !message;
+    button.disabled = state === "loading";
+  }
+
+  function show(sentences) {
+    while (list.firstChild) {
+      list.removeChild(list.firstChild);
+    }
+    sentences.forEach(function (sentence) {
+      var item = document.createElement("li");
+      item.textContent = sentence;
+      list.appendChild(item);
+    });
+    list.hidden = false;
+    shown = true;
+  }
+
+  function load() {
+    var url = section.getAttribute("data-summary-url") + "?length=" + encodeURIComponent(chosenLength());
+    if (pending) {
+      pending.abort();
+    }
+    var controller = new AbortController();
+    pending = controller;
+    setState("loading", "Getting the summary…");
+    fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
+      .then(function (response) {
+        return response.json().then(
+          function (body) { return { response: response, body: body }; },
+          function () { return { response: response, body: null }; }
+        );
+      })
+      .then(function (result) {
+        if (controller !== pending) {
+          return;
+        }
+        pending = null;
+        if (!result.response.ok || !result.body || !Array.isArray(result.body.summary)) {
+          var reason = result.body && result.body.error ? result.body.error.message : "HTTP " + result.response.status;
+          setState("error", "The summary could not be loaded (" + reason + "). Please try again.");
+          return;
+        }
+        show(result.body.summary);
+        setState("done", "");
+        button.textContent = "Summary";
+      })
+      .catch(function (error) {
+        if (error && error.name === "AbortError") {
+          return;
+        }
+        pending = null;
+        setState("error", "The summary could not be loaded (network error). Please try again.");
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    load();
+  });
+  form.addEventListener("change", function () {
+    if (shown) {
+      load();
+    }
+  });
+})();
