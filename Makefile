@@ -47,7 +47,7 @@ lint: $(STAMP)
 
 ## typecheck: mypy over the library, the functions, the local stack, bench/ and scripts/
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/newsbrief/python/newsbrief functions local bench scripts
+	$(BIN)/mypy layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts
 
 ## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)

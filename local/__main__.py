@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, TextIO
 
+from local.banner import remove_banner, write_banner
 from local.stack import FUNCTION_LOG, ROOT, LocalStack, send_function_output_to, start
 
 SAMPLES = ROOT / "examples" / "articles"
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     console = send_function_output_to(FUNCTION_LOG)
     stack = start()
+    banner = write_banner(stack)
     print(json.dumps(stack.banner()), file=console, flush=True)
     print(f"Reader pages: open {stack.api_url}/", file=console, flush=True)
     print(f"Function logs and metrics: {FUNCTION_LOG}", file=console, flush=True)
@@ -114,9 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         report(stack, settled, len(keys), time.monotonic() - began, console)
         if len(settled) < len(keys):
             print("some uploads did not settle in time", file=sys.stderr)
+            remove_banner(banner)
             stack.stop()
             return 1
     if args.exit:
+        remove_banner(banner)
         stack.stop()
         return 0
     print("Serving; press Ctrl-C to stop.", file=console, flush=True)
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
+    remove_banner(banner)
     stack.stop()
     return 0
 

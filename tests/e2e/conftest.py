@@ -17,8 +17,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "NEWSBRIEF_S3_PORT": "0", "NEWSBRIEF_API_PORT": "0"}
+def banner_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the stack writes its banner for `newsbrief --local`."""
+    return tmp_path_factory.mktemp("banner") / "banner.json"
+
+
+@pytest.fixture(scope="session")
+def local_stack(
+    tmp_path_factory: pytest.TempPathFactory, banner_file: Path
+) -> Iterator[dict[str, str]]:
+    env = {
+        **os.environ,
+        "NEWSBRIEF_S3_PORT": "0",
+        "NEWSBRIEF_API_PORT": "0",
+        "NEWSBRIEF_BANNER_FILE": str(banner_file),
+    }
     env.pop("AWS_ENDPOINT_URL", None)
     # The stack's output and log (its functions' JSON logs) stay readable after a failure.
     log = (tmp_path_factory.mktemp("local-stack") / "stderr.log").open("w")

@@ -87,6 +87,11 @@ def extension_of(filename: str) -> str:
     return PurePosixPath(name).suffix
 
 
+def kind_for_filename(filename: str) -> Kind | None:
+    """The kind a file's name claims, for clients choosing what to upload."""
+    return _EXTENSIONS.get(extension_of(filename))
+
+
 def check_size(data: bytes) -> None:
     if not data.strip():
         raise RejectedUploadError("empty", "The file is empty.")

@@ -1,0 +1,1 @@
+"""`newsbrief`: the command-line client of a Newsbrief stack, local or deployed."""

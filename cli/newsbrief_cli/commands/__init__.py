@@ -1,0 +1,1 @@
+"""One module per command; each registers its parser and its ``run(args, target)``."""

@@ -1,0 +1,246 @@
+"""The `newsbrief` command as a user runs it, against the local stack in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
+COMMANDS = ["import", "status"]
+
+pytestmark = pytest.mark.e2e
+
+
+def story(n: int) -> str:
+    return (
+        f"# Harbour ferry timetable {n} changes\n\n"
+        f"The ferry operator will add {n + 2} crossings a day from June, the company said on "
+        "Monday, after commuters asked for earlier morning boats and a later return trip.\n\n"
+        f"The new timetable, number {n}, also adds a late service on Fridays and Saturdays, "
+        "and the harbour board said it would review the moorings before the summer season.\n"
+    )
+
+
+def environment(banner_file: Path, manifest: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "NEWSBRIEF_BANNER_FILE": str(banner_file),
+        "NEWSBRIEF_MANIFEST": str(manifest),
+        "COLUMNS": "250",
+    }
+
+
+def newsbrief(
+    banner_file: Path, manifest: Path, *args: str, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - the project's own command
+        [NEWSBRIEF, *args],
+        env=environment(banner_file, manifest),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def rows(output: str) -> dict[str, tuple[int, str]]:
+    """The import report's rows: outcome → (files, details)."""
+    found = {}
+    for line in output.splitlines():
+        match = re.match(r"^│ (.+?)\s+│\s+(\d+) │ (.*?)\s*│$", line)
+        if match:
+            found[match.group(1)] = (int(match.group(2)), match.group(3))
+    return found
+
+
+def s3_client(banner: dict[str, str]) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=banner["s3_endpoint"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_every_command_has_help():
+    for command in [[], *([name] for name in COMMANDS)]:
+        result = subprocess.run(  # noqa: S603 - the project's own command
+            [NEWSBRIEF, *command, "--help"], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"usage: newsbrief {' '.join(command)}".rstrip())
+    top = subprocess.run(  # noqa: S603 - the project's own command
+        [NEWSBRIEF, "--help"], capture_output=True, text=True, check=False
+    )
+    for name in COMMANDS:
+        assert name in top.stdout
+
+
+def test_without_a_running_stack_the_tool_says_how_to_start_one(tmp_path: Path):
+    result = newsbrief(tmp_path / "no-banner.json", tmp_path / "m.sqlite3", "status")
+    assert result.returncode == 2
+    assert "make serve" in result.stderr
+
+
+def test_import_reports_every_file_and_a_rerun_skips_them(
+    local_stack: dict[str, str], banner_file: Path, tmp_path: Path
+):
+    archive = tmp_path / "archive"
+    (archive / "ferries").mkdir(parents=True)
+    shutil.copy(FIXTURES / "seed-article.txt", archive / "seed.txt")
+    shutil.copy(FIXTURES / "seed-article.txt", archive / "ferries" / "seed copy.txt")
+    (archive / "ferries" / "timetable.md").write_text(story(1))
+    (archive / "empty.txt").write_bytes(b"")
+    (archive / "noise.txt").write_bytes(bytes(range(256)) * 8)
+    (archive / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (archive / ".DS_Store").write_bytes(b"hidden")
+    deep = archive.joinpath(*["d" * 200] * 5)
+    deep.mkdir(parents=True)
+    (deep / "too long.txt").write_text(story(2))
+    manifest = tmp_path / "manifest.sqlite3"
+
+    first = newsbrief(banner_file, manifest, "import", str(archive), "--prefix", "mixed", "--wait")
+    assert first.returncode == 1, first.stderr
+    report = rows(first.stdout)
+    assert report["uploaded"][0] == 5
+    assert report["already uploaded"][0] == 0
+    assert report["not a supported type"] == (1, "incoming/mixed/photo.png")
+    assert report["failed uploads"][0] == 1
+    assert "longer than S3's 1,024 bytes" in report["failed uploads"][1]
+    assert report["indexed"] == (3, "1 of them duplicates of other articles")
+    assert report["rejected: empty"] == (1, "incoming/mixed/empty.txt")
+    assert report["rejected: binary"] == (1, "incoming/mixed/noise.txt")
+    assert "still processing (gave up)" not in report
+    assert "upload" in first.stderr and "settled" in first.stderr
+
+    again = newsbrief(banner_file, manifest, "import", str(archive), "--prefix", "mixed", "--wait")
+    assert again.returncode == 1
+    report = rows(again.stdout)
+    assert report["uploaded"][0] == 0
+    assert report["already uploaded"][0] == 5
+    assert report["indexed"][0] == 3
+    assert report["rejected: empty"][0] == 1
+
+    # Another machine (no manifest) learns from the objects' checksums that nothing changed.
+    elsewhere = newsbrief(
+        banner_file, tmp_path / "other.sqlite3", "import", str(archive), "--prefix", "mixed"
+    )
+    assert rows(elsewhere.stdout)["already uploaded"][0] == 5
+    assert rows(elsewhere.stdout)["uploaded"][0] == 0
+
+    # A changed file is uploaded again and followed until its new version is processed.
+    (archive / "ferries" / "timetable.md").write_text(story(3))
+    changed = newsbrief(
+        banner_file,
+        manifest,
+        "import",
+        str(archive / "ferries"),
+        "--prefix",
+        "mixed/ferries",
+        "--wait",
+    )
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    report = rows(changed.stdout)
+    assert report["uploaded"][0] == 1
+    assert report["already uploaded"][0] == 1
+    assert report["indexed"][0] == 2
+
+
+def test_wait_ends_with_success_when_every_file_is_indexed(
+    local_stack: dict[str, str], banner_file: Path, tmp_path: Path
+):
+    folder = tmp_path / "good"
+    folder.mkdir()
+    for n in range(10, 13):
+        (folder / f"story-{n}.md").write_text(story(n))
+    result = newsbrief(
+        banner_file, tmp_path / "m.sqlite3", "import", str(folder), "--prefix", "good", "--wait"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = rows(result.stdout)
+    assert report["uploaded"][0] == 3
+    assert report["indexed"] == (3, "")
+    assert not any(label.startswith("rejected") for label in report)
+
+
+def test_an_interrupted_import_finishes_on_the_next_run_without_duplicates(
+    local_stack: dict[str, str], banner_file: Path, tmp_path: Path
+):
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    total = 30
+    for n in range(total):
+        # Cheap for the pipeline: rejected as binary at once.
+        (folder / f"scan-{n:02}.txt").write_bytes(os.urandom(16 * 1024))
+    manifest = tmp_path / "manifest.sqlite3"
+    s3 = s3_client(local_stack)
+    prefix = "incoming/interrupted/"
+
+    def uploaded() -> list[str]:
+        listing = s3.list_objects_v2(Bucket=local_stack["bucket"], Prefix=prefix)
+        return [entry["Key"] for entry in listing.get("Contents", [])]
+
+    command = [NEWSBRIEF, "import", str(folder), "--prefix", "interrupted"]
+    process = subprocess.Popen(  # noqa: S603 - the project's own command
+        [*command, "--concurrency", "2", "--max-bandwidth", "48K"],
+        env=environment(banner_file, manifest),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(uploaded()) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "run the same command again" in stderr
+    before = len(uploaded())
+    assert 4 <= before < total
+    report = rows(stdout)
+    assert report["uploaded"][0] <= before
+    assert report["interrupted"][0] >= 1
+
+    rerun = newsbrief(banner_file, manifest, "import", str(folder), "--prefix", "interrupted")
+    assert rerun.returncode == 0, rerun.stderr
+    report = rows(rerun.stdout)
+    assert report["uploaded"][0] + report["already uploaded"][0] == total
+    assert report["already uploaded"][0] >= before - 2  # at most the transfers cut short
+    versions = s3.list_object_versions(Bucket=local_stack["bucket"], Prefix=prefix)["Versions"]
+    assert sorted(v["Key"] for v in versions) == sorted(
+        f"{prefix}scan-{n:02}.txt" for n in range(total)
+    )
+
+
+def test_status_counts_articles_and_shows_every_queue(
+    local_stack: dict[str, str], banner_file: Path, tmp_path: Path
+):
+    folder = tmp_path / "status"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b" ")
+    imported = newsbrief(
+        banner_file, tmp_path / "m.sqlite3", "import", str(folder), "--prefix", "st", "--wait"
+    )
+    assert rows(imported.stdout)["rejected: empty"][0] == 1
+
+    result = newsbrief(banner_file, tmp_path / "m.sqlite3", "status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    rejected = next(line for line in lines if line.startswith("│ rejected "))
+    assert int(rejected.split("│")[2]) >= 1
+    empty = next(line for line in lines if line.startswith("│ empty "))
+    assert int(empty.split("│")[2]) >= 1
+    for stage in ("parse", "summarize", "index"):
+        assert sum(1 for line in lines if line.startswith(f"│ {stage} ")) == 2
