@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from newsbrief_cli.commands import import_files, status
+from newsbrief_cli.commands import (
+    import_files,
+    redrive,
+    reindex,
+    resummarize,
+    search,
+    show,
+    status,
+)
 from newsbrief_cli.target import ApiError, Target, TargetError, deployed_target, local_target
 
 EXIT_INTERRUPTED = 130
@@ -27,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--stack", metavar="NAME", help="a deployed stack, by its name")
     parser.add_argument("--region", help="the deployed stack's region (default: AWS_REGION)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (import_files, status):
+    for module in (import_files, status, redrive, reindex, resummarize, search, show):
         module.register(commands)
     return parser
 

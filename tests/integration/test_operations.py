@@ -6,8 +6,9 @@ import json
 
 from harness import Pipeline
 
-from newsbrief import operations, runtime
+from newsbrief import runtime
 from newsbrief.summarizing import SUMMARIZER_VERSION
+from newsbrief_cli import operations
 
 
 def story(n: int) -> str:

@@ -14,8 +14,6 @@ from rich.table import Table
 from newsbrief.models import Status
 from newsbrief_cli.target import Target
 
-IN_FLIGHT = (Status.QUEUED.value, Status.PARSED.value, Status.SUMMARIZED.value)
-
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
@@ -31,6 +29,8 @@ def register(commands: Any) -> None:
 
 def article_counts(target: Target) -> tuple[Counter[str], Counter[str], dict[str, str]]:
     """Articles by status, rejections by reason, the oldest update of each unfinished status."""
+
+    in_flight = {Status.QUEUED.value, Status.PARSED.value, Status.SUMMARIZED.value}
     table = target.table("ArticlesTableName")
     kwargs: dict[str, Any] = {
         "FilterExpression": "kind = :kind",
@@ -49,7 +49,7 @@ def article_counts(target: Target) -> tuple[Counter[str], Counter[str], dict[str
             if status == Status.REJECTED.value:
                 reasons[str(item.get("reason_code", ""))] += 1
             updated = str(item.get("updated_at", ""))
-            if status in IN_FLIGHT and updated and updated < oldest.get(status, "~"):
+            if status in in_flight and updated and updated < oldest.get(status, "~"):
                 oldest[status] = updated
         if "LastEvaluatedKey" not in response:
             return statuses, reasons, oldest
@@ -108,6 +108,7 @@ def _since(timestamp: str | None) -> float | None:
 
 
 def run(args: argparse.Namespace, target: Target) -> int:
+
     console = Console()
     statuses, reasons, oldest = article_counts(target)
     articles = Table(title=f"Articles in {target.name}", title_justify="left")

@@ -1,15 +1,11 @@
-"""Operations on a running stack: re-summarize after a summarizer upgrade, rebuild the index.
+"""Operations on a running stack: run a stage again on stored objects, send dead letters back.
 
-    python -m newsbrief.operations --stack newsbrief resummarize
-    python -m newsbrief.operations --stack newsbrief reindex
-
-Both re-queue existing objects to the stage that should run again, so the work is done by the
-functions themselves, with their retries and dead-letter queues.
+Re-summarizing and re-indexing re-queue existing objects to the stage that should run again, so
+the work is done by the functions themselves, with their retries and dead-letter queues.
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -18,7 +14,7 @@ from newsbrief.events import created_event_message
 from newsbrief.settings import SUMMARIES_PREFIX
 from newsbrief.storage.objects import parsed_key
 
-REQUEUE_BATCH = 10
+SQS_BATCH = 10
 
 
 def stale_summaries(articles_table: Any, version: str) -> Iterator[str]:
@@ -59,7 +55,7 @@ def requeue(sqs: Any, queue_url: str, bucket: str, keys: Iterable[str]) -> int:
                 "MessageBody": created_event_message(bucket, key, sequencer),
             }
         )
-        if len(batch) == REQUEUE_BATCH:
+        if len(batch) == SQS_BATCH:
             sent += _send(sqs, queue_url, batch)
             batch = []
     if batch:
@@ -67,7 +63,7 @@ def requeue(sqs: Any, queue_url: str, bucket: str, keys: Iterable[str]) -> int:
     return sent
 
 
-def _send(sqs: Any, queue_url: str, batch: list[dict[str, str]]) -> int:
+def _send(sqs: Any, queue_url: str, batch: list[dict[str, Any]]) -> int:
     response = sqs.send_message_batch(QueueUrl=queue_url, Entries=batch)
     failed = response.get("Failed", [])
     if failed:
@@ -86,33 +82,36 @@ def reindex(s3: Any, sqs: Any, index_queue_url: str, bucket: str) -> int:
     return requeue(sqs, index_queue_url, bucket, summary_keys(s3, bucket))
 
 
-def _stack_outputs(cloudformation: Any, stack: str) -> dict[str, str]:
-    description = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
-    return {output["OutputKey"]: output["OutputValue"] for output in description["Outputs"]}
+def redrive(sqs: Any, dead_letter_url: str, queue_url: str, limit: int | None = None) -> int:
+    """Moves messages from a dead-letter queue back to its stage's queue; returns how many.
 
-
-def main(argv: list[str] | None = None) -> int:
-    import boto3
-
-    from newsbrief.summarizing import SUMMARIZER_VERSION
-
-    parser = argparse.ArgumentParser(prog="python -m newsbrief.operations", description=__doc__)
-    parser.add_argument("--stack", default="newsbrief", help="the deployed stack's name")
-    parser.add_argument("command", choices=["resummarize", "reindex"])
-    args = parser.parse_args(argv)
-
-    outputs = _stack_outputs(boto3.client("cloudformation"), args.stack)
-    bucket = outputs["ArticlesBucketName"]
-    sqs = boto3.client("sqs")
-    if args.command == "resummarize":
-        table = boto3.resource("dynamodb").Table(outputs["ArticlesTableName"])
-        count = resummarize(table, sqs, outputs["SummarizeQueueUrl"], bucket, SUMMARIZER_VERSION)
-        print(f"queued {count} articles for summarizer {SUMMARIZER_VERSION}")
-    else:
-        count = reindex(boto3.client("s3"), sqs, outputs["IndexQueueUrl"], bucket)
-        print(f"queued {count} summaries for indexing")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    Each message is deleted from the dead-letter queue only once its copy is queued, so a stop
+    half-way loses nothing (a message may at worst be sent twice, which the stages absorb)."""
+    moved = 0
+    while limit is None or moved < limit:
+        wanted = SQS_BATCH if limit is None else min(SQS_BATCH, limit - moved)
+        messages = sqs.receive_message(
+            QueueUrl=dead_letter_url,
+            MaxNumberOfMessages=wanted,
+            WaitTimeSeconds=1,
+            VisibilityTimeout=60,
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            break
+        entries = []
+        for n, message in enumerate(messages):
+            entry: dict[str, Any] = {"Id": str(n), "MessageBody": message["Body"]}
+            if message.get("MessageAttributes"):
+                entry["MessageAttributes"] = message["MessageAttributes"]
+            entries.append(entry)
+        _send(sqs, queue_url, entries)
+        sqs.delete_message_batch(
+            QueueUrl=dead_letter_url,
+            Entries=[
+                {"Id": str(n), "ReceiptHandle": message["ReceiptHandle"]}
+                for n, message in enumerate(messages)
+            ],
+        )
+        moved += len(messages)
+    return moved
