@@ -1,9 +1,11 @@
 """Uploads through the local stack while a share of the functions' AWS calls fail.
 
-    .venv/bin/python bench/chaos.py [--uploads 500] [--rate 0.10] [--seed 7]
+    .venv/bin/python bench/chaos.py [--uploads 500] [--rate 0.10] [--seed 7] [--seeds 5]
 
 Every upload must end `indexed` or `rejected` with a reason: none lost, none indexed twice,
-and the dead-letter queues hold only what the report explains.
+and the dead-letter queues hold only what the report explains. Each of ``--seeds`` seeds (from
+``--seed`` on) runs in a process of its own; the run exits non-zero when any seed lost or
+duplicated an article.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import argparse
 import json
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -28,6 +32,7 @@ import botocore.retries.standard  # noqa: E402
 from local.faults import FaultInjector  # noqa: E402
 from local.stack import ROOT as STACK_ROOT  # noqa: E402
 from local.stack import LocalStack, send_function_output_to, start  # noqa: E402
+from newsbrief.pipeline.batches import Backoff  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 
@@ -80,18 +85,58 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--uploads", type=int, default=500)
     parser.add_argument("--rate", type=float, default=0.10)
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="the first seed")
+    parser.add_argument("--seeds", type=int, default=5, help="how many seeds, one after another")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument(
         "--sdk-backoff",
         action="store_true",
-        help="keep the SDK's waits between retries (slower; the outcome is the same)",
+        help="keep the SDK's and the index stage's waits between retries (slower)",
     )
+    parser.add_argument("--outcome-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.seeds == 1:
+        outcome = run(args)
+        if args.outcome_file:
+            args.outcome_file.write_text(json.dumps(outcome))
+        sys.exit(1 if outcome["lost"] or outcome["duplicated"] else 0)
 
+    outcomes = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for seed in range(args.seed, args.seed + args.seeds):
+            outcome_file = Path(scratch) / f"{seed}.json"
+            command = [sys.executable, __file__, "--seeds", "1", "--seed", str(seed)]
+            command += ["--uploads", str(args.uploads), "--rate", str(args.rate)]
+            command += ["--timeout", str(args.timeout), "--outcome-file", str(outcome_file)]
+            command += ["--sdk-backoff"] if args.sdk_backoff else []
+            subprocess.run(command, check=False)  # noqa: S603 - this script, its own arguments
+            if outcome_file.exists():
+                outcomes.append(json.loads(outcome_file.read_text()))
+            else:
+                outcomes.append({"seed": seed, "failed": True})
+    print(f"\nChaos runs: {args.uploads} uploads each, {args.rate:.0%} of AWS calls failing")
+    print(
+        "| seed | indexed | rejected | unfinished | lost | duplicated | dead letters | settled in |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for o in outcomes:
+        if o.get("failed"):
+            print(f"| {o['seed']} | the run failed | | | | | | |")
+            continue
+        print(
+            f"| {o['seed']} | {o['indexed']} | {o['rejected']} | {o['unfinished']} | {o['lost']} "
+            f"| {o['duplicated']} | {o['dead_letters']} | {o['seconds']:.0f} s |"
+        )
+    bad = [o for o in outcomes if o.get("failed") or o["lost"] or o["duplicated"]]
+    sys.exit(1 if bad else 0)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """One seed's run through a local stack of its own; prints its report to the console."""
     os.environ["AWS_RETRY_MODE"] = "standard"
     if not args.sdk_backoff:
         botocore.retries.standard.ExponentialBackoff.delay_amount = lambda *_: 0
+        Backoff.delay = lambda *_: 0.0  # type: ignore[method-assign]
     injector = FaultInjector(rate=args.rate, seed=args.seed)
     boto3.setup_default_session()
     injector.attach(boto3.DEFAULT_SESSION)
@@ -167,6 +212,16 @@ def main() -> None:
     print(f"  lost                    {lost:8d}", file=console)
     print(f"  duplicated              {outcome['duplicated']:8d}", file=console)
     print(f"  dead letters            {sum(dead.values()):8d}   {dead}", file=console)
+    return {
+        "seed": args.seed,
+        "indexed": outcome["indexed"],
+        "rejected": outcome["rejected"],
+        "unfinished": outcome["unsettled"] - lost,
+        "lost": lost,
+        "duplicated": outcome["duplicated"],
+        "dead_letters": sum(dead.values()),
+        "seconds": round(elapsed, 1),
+    }
 
 
 if __name__ == "__main__":

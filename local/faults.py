@@ -57,11 +57,13 @@ def _slow_down(url: str) -> AWSResponse:
 
 @dataclass
 class FaultInjector:
-    """Fails ``rate`` of the calls of every client of the sessions it is attached to."""
+    """Fails ``rate`` of the calls of every client of the sessions it is attached to (or only
+    of ``operations``, such as ``"dynamodb.BatchWriteItem"``)."""
 
     rate: float
     seed: int = 7
     kinds: tuple[str, ...] = FAULT_KINDS
+    operations: tuple[str, ...] = ()
     injected: Counter[str] = field(default_factory=Counter)
     calls: int = 0
     _random: random.Random = field(init=False)
@@ -77,6 +79,8 @@ class FaultInjector:
     def _before_send(self, request: Any, **kwargs: Any) -> AWSResponse | None:
         event_name = str(kwargs.get("event_name", ""))
         service = event_name.split(".")[1] if "." in event_name else ""
+        if self.operations and event_name.removeprefix("before-send.") not in self.operations:
+            return None
         with self._lock:
             self.calls += 1
             if self._random.random() >= self.rate:
@@ -94,3 +98,35 @@ class FaultInjector:
     @property
     def total(self) -> int:
         return sum(self.injected.values())
+
+
+@dataclass
+class PoisonInjector:
+    """Refuses every call of one operation (``"dynamodb.BatchWriteItem"``, ``"s3.GetObject"``)
+    whose URL or body holds ``marker``, as a record no retry can help would: a client error.
+
+    Refused at ``before-call``, so the request is never made (the faults above are injected at
+    ``before-send``, where moto has already carried the request out: a write that failed may
+    have happened)."""
+
+    operation: str
+    marker: str
+    failures: int = 0
+
+    def attach(self, session: Any) -> None:
+        """Attaches to a boto3 session: the clients it creates from now on get the refusals."""
+        session.events.register_first(f"before-call.{self.operation}", self._before_call)
+
+    def _before_call(self, params: dict[str, Any], **kwargs: Any) -> tuple[Any, Any] | None:
+        body = params.get("body")
+        body = body if isinstance(body, bytes) else str(body or "").encode()
+        if self.marker not in str(params.get("url", "")) and self.marker.encode() not in body:
+            return None
+        self.failures += 1
+        code = "InvalidRequest" if self.operation.startswith("s3.") else "ValidationException"
+        status = {"HTTPStatusCode": 400, "HTTPHeaders": {}}
+        response = AWSResponse(str(params.get("url", "")), 400, {}, _RawBody(b""))
+        return response, {
+            "Error": {"Code": code, "Message": "Poisoned"},
+            "ResponseMetadata": status,
+        }

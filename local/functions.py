@@ -12,6 +12,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
 from local.template import ACCOUNT_ID, REGION, QueueMapping
 
 log = logging.getLogger("newsbrief.local")
@@ -50,6 +52,11 @@ class Function:
         self.timeout = timeout
         module_name, _, self._attribute = handler.rpartition(".")
         self._module = _load_module(f"newsbrief_function_{name}", code_dir / f"{module_name}.py")
+        # Powertools idempotency marks a record "in progress" for as long as the context says
+        # the function has left (see QueuePoller._run_batch).
+        self.uses_idempotency = any(
+            isinstance(value, IdempotencyConfig) for value in vars(self._module).values()
+        )
         self._lock = threading.Lock()
         self.invocations = 0
         self.errors = 0
@@ -198,10 +205,10 @@ class QueuePoller(threading.Thread):
             # In AWS a failed message reappears only after the visibility timeout, which is longer
             # than the function's lifetime, so idempotency records left "in progress" by a dead
             # invocation have expired by then. Here failures reappear after `retry_delay`: the
-            # context promises no longer a life than that, to keep the same order of events.
-            result = self.function.invoke(
-                sqs_event(messages, self._queue_arn), lifetime=max(self._retry_delay, 0.001)
-            )
+            # context of a function using idempotency promises no longer a life than that, to
+            # keep the same order of events. Others get their timeout, as in Lambda.
+            lifetime = max(self._retry_delay, 0.001) if self.function.uses_idempotency else None
+            result = self.function.invoke(sqs_event(messages, self._queue_arn), lifetime=lifetime)
         except Exception:
             log.exception("function %s failed on a batch", self.mapping.function)
             return every_message

@@ -1,4 +1,5 @@
-"""Index function: a queue batch of summary events → the search index, written once per batch."""
+"""Index function: a queue batch of summary events → the search index, written once per batch;
+only the messages of records that fail on their own are reported as batch item failures."""
 
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def collect_into(stage: IndexStage) -> Any:
     @tracer.capture_method
     def record_handler(record: SQSRecord) -> None:
-        for event in object_events(record.body):
-            stage.collect(event)
+        stage.collect(record.message_id, object_events(record.body))
 
     return record_handler
 
@@ -42,7 +42,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     response = process_partial_response(
         event=event, record_handler=collect_into(stage), processor=processor, context=context
     )
-    # Upserts are idempotent by article id: if this raises, the whole batch is safely retried.
-    indexed = stage.flush()
-    metrics.add_metric(name="ArticlesIndexed", unit=MetricUnit.Count, value=len(indexed))
+    written = stage.flush(remaining=lambda: context.get_remaining_time_in_millis() / 1000)
+    response["batchItemFailures"] += [
+        {"itemIdentifier": message_id} for message_id in written.failed_messages
+    ]
+    metrics.add_metric(name="ArticlesIndexed", unit=MetricUnit.Count, value=len(written.indexed))
     return response

@@ -4,7 +4,9 @@ nothing is duplicated."""
 from __future__ import annotations
 
 import json
+import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -14,8 +16,10 @@ import botocore.retries.standard
 import pytest
 from harness import Pipeline
 
-from local.faults import FaultInjector
+from local.faults import FaultInjector, PoisonInjector
 from newsbrief import runtime
+from newsbrief.events import article_id_for
+from newsbrief.pipeline.batches import Backoff
 
 
 def story(n: int) -> str:
@@ -30,18 +34,106 @@ def story(n: int) -> str:
     )
 
 
+WORDS = [
+    "harbour",
+    "ferry",
+    "council",
+    "budget",
+    "school",
+    "river",
+    "bridge",
+    "market",
+    "festival",
+    "museum",
+    "station",
+    "library",
+    "hospital",
+    "airport",
+    "stadium",
+    "orchestra",
+    "theatre",
+    "factory",
+    "vineyard",
+    "forest",
+    "glacier",
+    "island",
+    "valley",
+    "railway",
+    "tunnel",
+    "canal",
+    "lighthouse",
+    "quarry",
+    "meadow",
+    "orchard",
+    "bakery",
+    "brewery",
+    "garage",
+    "pharmacy",
+    "cathedral",
+    "castle",
+    "harvest",
+    "election",
+    "referendum",
+    "strike",
+    "drought",
+    "flood",
+    "storm",
+    "blizzard",
+    "heatwave",
+    "earthquake",
+    "landslide",
+    "wildfire",
+    "auction",
+    "lottery",
+    "marathon",
+    "regatta",
+    "tournament",
+    "exhibition",
+]
+
+
+def distinct_story(n: int) -> str:
+    """A story of its own words, so that no two of a hundred are near-duplicates."""
+    rng = random.Random(n)
+    sentences = [
+        " ".join(rng.sample(WORDS, 9)).capitalize() + f" {n * 7 + k} reported." for k in range(6)
+    ]
+    return json.dumps(
+        {
+            "title": f"Bulletin {n}: " + " ".join(rng.sample(WORDS, 4)),
+            "published": "2026-05-01T08:00:00Z",
+            "body": f"Marker{n}xyz. " + " ".join(sentences),
+        }
+    )
+
+
 def queue_url(pipeline: Pipeline, logical_id: str) -> str:
     return pipeline.sqs.get_queue_url(QueueName=f"newsbrief-{logical_id}")["QueueUrl"]
 
 
+DEAD_LETTER_QUEUES = ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue")
+
+
 def dead_letters(pipeline: Pipeline) -> int:
     total = 0
-    for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue"):
+    for name in DEAD_LETTER_QUEUES:
         attributes = pipeline.sqs.get_queue_attributes(
             QueueUrl=queue_url(pipeline, name), AttributeNames=["ApproximateNumberOfMessages"]
         )["Attributes"]
         total += int(attributes["ApproximateNumberOfMessages"])
     return total
+
+
+def dead_letter_bodies(pipeline: Pipeline) -> dict[str, list[str]]:
+    bodies: dict[str, list[str]] = {}
+    for name in DEAD_LETTER_QUEUES:
+        url = queue_url(pipeline, name)
+        bodies[name] = []
+        while messages := pipeline.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60
+        ).get("Messages", []):
+            bodies[name] += [message["Body"] for message in messages]
+    return bodies
 
 
 def statuses(pipeline: Pipeline, keys: list[str]) -> dict[str, list[str]]:
@@ -151,17 +243,24 @@ def test_a_function_killed_mid_article_leaves_no_stuck_idempotency(
 
 
 @pytest.fixture
-def faults(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
+def no_waits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fresh default session for the functions, and no sleeping between retries (the SDK's
+    or the index stage's): the faults, not the waiting, are under test."""
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
-    # No sleeping between SDK retries: the faults, not the waiting, are under test.
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda *_: 0)
-    injector = FaultInjector(rate=0.10, seed=11)
+    monkeypatch.setattr(Backoff, "delay", lambda *_: 0.0)
     boto3.setup_default_session()
-    injector.attach(boto3.DEFAULT_SESSION)
     runtime.reset()
-    yield injector
+    yield
     boto3.DEFAULT_SESSION = None
     runtime.reset()
+
+
+@pytest.fixture
+def faults(no_waits: None) -> FaultInjector:
+    injector = FaultInjector(rate=0.10, seed=11)
+    injector.attach(boto3.DEFAULT_SESSION)
+    return injector
 
 
 def test_ten_percent_of_aws_calls_failing_loses_and_duplicates_nothing(
@@ -218,3 +317,96 @@ def test_the_index_takes_a_backlog_in_one_batch_of_up_to_its_batch_size(pipeline
     assert index_poller.poll_once() == 0  # every message of the batch was deleted
     assert statuses(pipeline, keys) == {key: ["indexed"] for key in keys}
     assert len(pipeline.api.get("/search?q=berthing&limit=100")["items"]) == 25
+
+
+def drain_all_but_the_index(pipeline: Pipeline) -> None:
+    others = [p for p in pipeline.pollers if p.mapping.function != "IndexFunction"]
+    while sum(poller.poll_once() for poller in others):
+        pass
+
+
+def test_faults_in_the_index_write_of_a_full_batch_dead_letter_nothing(
+    pipeline: Pipeline, no_waits: None
+):
+    # Throttling and 500s on the index's batch writes, often enough that almost no write of
+    # the whole batch gets through the SDK's own retries.
+    faults = FaultInjector(
+        rate=0.0,
+        seed=3,
+        kinds=("throttle", "server_error"),
+        operations=("dynamodb.BatchWriteItem",),
+    )
+    faults.attach(boto3.DEFAULT_SESSION)
+    keys = [
+        pipeline.upload(f"full-{n}.json", distinct_story(n), "application/json") for n in range(100)
+    ]
+    drain_all_but_the_index(pipeline)
+    faults.rate = 0.4
+    index_poller = next(p for p in pipeline.pollers if p.mapping.function == "IndexFunction")
+    assert index_poller.poll_once() == 100
+    pipeline.drain()
+
+    assert faults.total > 20, faults.injected
+    settled = statuses(pipeline, keys)
+    assert settled == {key: ["indexed"] for key in keys}, (
+        Counter(str(value) for value in settled.values()),
+        dead_letters(pipeline),
+    )
+    for n in range(100):
+        assert len(hits_for(pipeline, n)) == 1, n
+    assert dead_letters(pipeline) == 0
+
+
+def test_a_poison_record_in_a_full_index_batch_dead_letters_only_itself(
+    pipeline: Pipeline, no_waits: None
+):
+    keys = [
+        pipeline.upload(f"full-{n}.json", distinct_story(n), "application/json") for n in range(100)
+    ]
+    poison = keys[37]
+    # The index refuses every write of this article's record: it fails on its own.
+    refusal = PoisonInjector("dynamodb.BatchWriteItem", f'"i#{article_id_for(poison)}"')
+    refusal.attach(boto3.DEFAULT_SESSION)
+    drain_all_but_the_index(pipeline)
+    pipeline.drain()
+
+    assert refusal.failures >= 5  # once per receive at least; then SQS dead-letters it
+    settled = statuses(pipeline, keys)
+    assert settled.pop(poison) == ["summarized"]
+    assert settled == {key: ["indexed"] for key in keys if key != poison}, (
+        Counter(str(value) for value in settled.values()),
+        dead_letters(pipeline),
+    )
+    for n in range(100):
+        if n != 37:
+            assert len(hits_for(pipeline, n)) == 1, n
+    letters = dead_letter_bodies(pipeline)
+    (letter,) = letters.pop("IndexDeadLetterQueue")
+    assert f"summaries%2F{article_id_for(poison)}.json" in letter
+    assert letters == {"ParseDeadLetterQueue": [], "SummarizeDeadLetterQueue": []}
+
+
+@pytest.mark.parametrize(
+    ("stage", "object_key"),
+    [
+        ("Parse", lambda key: key),
+        ("Summarize", lambda key: f"parsed/{article_id_for(key)}.json"),
+    ],
+)
+def test_parse_and_summarize_dead_letter_only_the_record_that_fails_alone(
+    pipeline: Pipeline, no_waits: None, stage: str, object_key: Any
+):
+    keys = [pipeline.upload(f"batch-{n}.json", story(n), "application/json") for n in range(20)]
+    poison = keys[4]
+    refusal = PoisonInjector("s3.GetObject", object_key(poison))
+    refusal.attach(boto3.DEFAULT_SESSION)
+    pipeline.drain()
+
+    assert refusal.failures == 5  # a client error: not retried by the SDK, once per receive
+    settled = statuses(pipeline, keys)
+    assert settled.pop(poison) == ([] if stage == "Parse" else ["parsed"])
+    assert settled == {key: ["indexed"] for key in keys if key != poison}
+    letters = dead_letter_bodies(pipeline)
+    (letter,) = letters.pop(f"{stage}DeadLetterQueue")
+    assert (quote(poison, safe="") if stage == "Parse" else article_id_for(poison)) in letter
+    assert all(not bodies for bodies in letters.values()), letters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
@@ -34,8 +36,26 @@ def index_document(article: ParsedArticle, summary: Summary) -> IndexDocument:
     )
 
 
+@dataclass
+class _Pending:
+    """What the batch's latest event of one article asks of the index (``document`` None: take
+    the article out), and the messages that asked it."""
+
+    document: IndexDocument | None
+    content_sha256: str
+    messages: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class FlushOutcome:
+    indexed: list[str]
+    failed_messages: list[str]
+
+
 class IndexStage:
-    """Collects a queue batch, then writes it to the index in one go (the index packs batches)."""
+    """Collects a queue batch, then writes it to the index in one go (the index packs batches);
+    a write that keeps failing is bisected, so only the messages of records that fail on their
+    own are reported failed."""
 
     def __init__(
         self, objects: ObjectStore, articles: ArticleRepository, index: SearchIndex
@@ -43,42 +63,61 @@ class IndexStage:
         self._objects = objects
         self._articles = articles
         self._index = index
-        self._upserts: dict[str, tuple[IndexDocument, str]] = {}
-        self._deletes: set[str] = set()
+        self._pending: dict[str, _Pending] = {}
 
-    def collect(self, event: ObjectEvent) -> None:
+    def collect(self, message_id: str, events: Iterable[ObjectEvent]) -> None:
+        """Reads what one message's events ask; if one of them fails, none of it is kept."""
+        changes = [change for event in events if (change := self._change_for(event))]
+        for article_id, document, content_sha256 in changes:
+            earlier = self._pending.pop(article_id, None)
+            messages = (earlier.messages if earlier else set()) | {message_id}
+            self._pending[article_id] = _Pending(document, content_sha256, messages)
+
+    def _change_for(self, event: ObjectEvent) -> tuple[str, IndexDocument | None, str] | None:
         if not event.key.startswith(SUMMARIES_PREFIX):
             logger.warning(
                 "ignoring an object outside the summaries prefix", extra={"key": event.key}
             )
-            return
+            return None
         article_id = article_id_from_key(event.key)
         if event.removed:
             # A summary written again after the removal means the article is back.
-            if not self._objects.summary_exists(article_id):
-                self._upserts.pop(article_id, None)
-                self._deletes.add(article_id)
-            return
+            if self._objects.summary_exists(article_id):
+                return None
+            return article_id, None, ""
         try:
             summary = self._objects.get_summary(article_id)
             article = self._objects.get_parsed(article_id)
         except ObjectMissingError:
             logger.info("summary or article vanished before indexing", extra={"id": article_id})
-            return
+            return None
         if summary.source_sha256 != article.content_sha256 or not self._articles.is_current(
             article_id, article.content_sha256
         ):
             logger.info("skipping a superseded summary", extra={"id": article_id})
-            return
-        self._deletes.discard(article_id)
-        self._upserts[article_id] = (index_document(article, summary), article.content_sha256)
+            return None
+        return article_id, index_document(article, summary), article.content_sha256
 
-    def flush(self) -> list[str]:
-        """Writes what the batch collected; raises (and the batch is retried) if the index fails."""
-        upserts, deletes = self._upserts, self._deletes
-        self._upserts, self._deletes = {}, set()
+    def flush(self, remaining: Callable[[], float]) -> FlushOutcome:
+        """Writes what the batch collected within ``remaining()`` seconds."""
+        from newsbrief.pipeline.batches import BisectingWriter
+
+        pending = list(self._pending.items())
+        self._pending = {}
+        written = BisectingWriter(self._write, remaining)(pending)
+        failed = {message for _, change in written.failed for message in change.messages}
+        return FlushOutcome(indexed=written.results, failed_messages=sorted(failed))
+
+    def _write(self, part: Sequence[tuple[str, _Pending]]) -> list[str]:
+        """Writes part of the batch; idempotent, so a part may be written again after a failure."""
+        deletes = sorted(article_id for article_id, change in part if change.document is None)
+        upserts = {
+            article_id: (change.document, change.content_sha256)
+            for article_id, change in part
+            if change.document is not None
+        }
         if deletes:
-            self._index.delete(sorted(deletes))
+            self._index.delete(deletes)
         if not upserts:
             return []
         outcomes = self._index.upsert([document for document, _ in upserts.values()])
