@@ -65,11 +65,11 @@ def test_headline_after_a_russian_navigation_marker_is_removed() -> None:
 
 def test_long_lines_are_never_furniture() -> None:
     line = "Share " + ARTICLE_EN * 2
-    assert remove_furniture([line], known=[normalize_line(line)]) == [True]
+    assert remove_furniture([line]) == [True]
 
 
 def test_known_furniture_from_the_source_is_removed() -> None:
-    text = f"Budget news\n\nBrought to you by Acme Bank\n\n{ARTICLE_EN}\n\nACME  bank   NEWSROOM!\n"
+    text = f"Budget news\n\nBrought to you by Acme Bank\n\n{ARTICLE_EN}\n\n«ACME  bank  NEWSROOM»\n"
     known = ["brought to you by acme bank", "acme bank newsroom"]
     [article] = parse_upload(text.encode(), filename="a.txt", known_furniture=known)
 
@@ -79,7 +79,7 @@ def test_known_furniture_from_the_source_is_removed() -> None:
 def test_furniture_candidates_are_short_normalized_unique_lines() -> None:
     article = ExtractedArticle(
         title="T",
-        paragraphs=["Sponsored by  ACME.", ARTICLE_EN, "sponsored by acme", "Photo: Reuters"],
+        paragraphs=["Sponsored by  ACME", ARTICLE_EN, "sponsored by acme", "Photo: Reuters"],
     )
     assert furniture_candidates(article) == ["sponsored by acme", "photo: reuters"]
 

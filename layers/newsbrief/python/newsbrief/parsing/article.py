@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.credits import drop_closing_credits, strip_dateline, take_lead_credits
-from newsbrief.parsing.furniture import normalize_line, remove_furniture
+from newsbrief.parsing.furniture import drop_learned_furniture, normalize_line, remove_furniture
 from newsbrief.parsing.limits import MAX_TEXT_CHARS
+from newsbrief.parsing.paragraphs import clean_inline, clean_paragraph, wrapped_paragraphs
 
 MIN_ARTICLE_WORDS = 15
 TITLE_MAX_CHARS = 200
@@ -19,9 +20,6 @@ DERIVED_TITLE_MAX_CHARS = 100
 _CLAUSE_BREAKS = (", ", "; ", ": ", " — ", " – ")
 _MIN_CLAUSE_SHARE = 0.4
 _LONG_PARAGRAPH_WORDS = 20
-# Hard-wrapped text keeps its lines shorter than this; longer lines are paragraphs of their own.
-_WRAPPED_LINE_MAX_CHARS = 120
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _FIRST_SENTENCE = re.compile(r"^(.{10,}?[.!?])(?:\s|$)", re.DOTALL)
@@ -42,40 +40,22 @@ class Metadata:
     tags: list[str] = field(default_factory=list)
 
 
-def clean_inline(text: str) -> str:
-    """One paragraph's text on one line, with single spaces."""
-    return " ".join(text.split())
-
-
-def blocks_from_lines(lines: Sequence[str], known_furniture: Collection[str]) -> list[str]:
-    """Paragraphs from text lines: furniture lines dropped, blank lines separate paragraphs.
-
-    Lines of one block are joined when they look hard-wrapped; a block with long lines is
-    read as one paragraph per line.
-    """
-    keep = remove_furniture(lines, known_furniture)
+def blocks_from_lines(
+    lines: Sequence[str],
+    paragraphs_of: Callable[[Sequence[str]], list[str]] = wrapped_paragraphs,
+) -> list[str]:
+    """Paragraphs from text lines: blank lines separate blocks, furniture lines are dropped
+    (and end a block), ``paragraphs_of`` turns each block's lines into paragraphs."""
+    keep = remove_furniture(lines)
     paragraphs: list[str] = []
     block: list[str] = []
-
-    def flush() -> None:
-        if not block:
-            return
-        if max(len(line) for line in block) > _WRAPPED_LINE_MAX_CHARS or all(
-            _LIST_ITEM.match(line) for line in block
-        ):
-            paragraphs.extend(clean_inline(line) for line in block)
-        else:
-            paragraphs.append(clean_inline(" ".join(block)))
-        block.clear()
-
     for line, kept in zip(lines, keep, strict=True):
-        if not line.strip():
-            flush()
-        elif kept:
+        if line.strip() and kept:
             block.append(line)
-        else:
-            flush()  # removed furniture also ends a paragraph
-    flush()
+            continue
+        paragraphs.extend(paragraphs_of(block))
+        block.clear()
+    paragraphs.extend(paragraphs_of(block))
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
@@ -110,8 +90,8 @@ def build_article(
     known_furniture: Collection[str] = (),
 ) -> ExtractedArticle:
     """Validate and assemble an article; rejects text too thin to be an article."""
-    body = [clean_inline(paragraph) for paragraph in paragraphs]
-    body = [p for p in body if p and normalize_line(p) not in known_furniture]
+    body = [p for p in map(clean_paragraph, paragraphs) if p]
+    body = drop_learned_furniture(body, known_furniture)
     # Bylines and datelines may open the text, before or after its title line.
     lead = take_lead_credits(body)
     title = clean_inline(metadata.title or "")

@@ -9,9 +9,16 @@ from collections.abc import Collection, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from newsbrief.models import ExtractedArticle
+from newsbrief.parsing.paragraphs import cuts_sentence, starts_lower
 
 FURNITURE_MAX_WORDS = 12
 FURNITURE_MAX_CHARS = 120
+# A learned line that ends a sentence is furniture only this short ("Thanks for reading."):
+# a longer one is the newsroom's own text, however often it recurs.
+LEARNED_SENTENCE_MAX_WORDS = 2
+# Learned lines are a site's few lines of boilerplate; when they would take more than this share
+# of an article's words, they match the article itself and none is removed.
+LEARNED_MAX_SHARE = 0.2
 _INCOMING_PREFIX = "incoming/"
 
 _SPACES = re.compile(r"\s+")
@@ -90,6 +97,7 @@ _TEASER = _any_of(_TEASER_PHRASES, "^", r"\s*[:\-–—|]")
 _HEADLINE_MARKER = _any_of(_HEADLINE_MARKER_PHRASES, "^", "$")
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b|копирайт\b).{0,100}$")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 # No rule matches a line this long, and learned furniture lines are far shorter: longer lines
 # are kept without the cost of normalizing them.
 _LONGEST_FURNITURE_CHARS = 250
@@ -102,16 +110,17 @@ def normalize_line(line: str) -> str:
     return _EDGE_PUNCTUATION.sub("", text)
 
 
-def is_furniture_line(line: str, known: Collection[str] = ()) -> bool:
+def is_furniture_line(line: str) -> bool:
+    """Whether a general furniture rule matches the whole line."""
     if len(line) > _LONGEST_FURNITURE_CHARS:
         return False
-    return _is_furniture(line, normalize_line(line), known)
+    return _is_furniture(line, normalize_line(line))
 
 
-def _is_furniture(line: str, normalized: str, known: Collection[str]) -> bool:
+def _is_furniture(line: str, normalized: str) -> bool:
     if not normalized:
         return True
-    if normalized in known or _FURNITURE_LINE.match(normalized) or _TEASER.match(normalized):
+    if _FURNITURE_LINE.match(normalized) or _TEASER.match(normalized):
         return True
     return bool(_COPYRIGHT.match(_SPACES.sub(" ", line.casefold()).strip()))
 
@@ -123,11 +132,11 @@ def is_headline_like(line: str) -> bool:
     return 0 < len(words) <= 20 and not _SENTENCE_END.search(stripped)
 
 
-def remove_furniture(lines: Sequence[str], known: Collection[str] = ()) -> list[bool]:
+def remove_furniture(lines: Sequence[str]) -> list[bool]:
     """For each line, whether to keep it; blank lines are kept (they separate paragraphs).
 
-    Drops furniture lines, and a headline that follows a navigation marker such as
-    "Next Article" (blank lines in between allowed), since it belongs to another article.
+    Drops lines that general furniture rules match, and a headline that follows a navigation
+    marker such as "Next Article" (blank lines in between allowed): it is another article's.
     """
     keep = [True] * len(lines)
     expecting_headline = False
@@ -143,19 +152,73 @@ def remove_furniture(lines: Sequence[str], known: Collection[str] = ()) -> list[
             continue
         normalized = normalize_line(line)
         expecting_headline = bool(_HEADLINE_MARKER.match(normalized))
-        if _is_furniture(line, normalized, known):
+        if _is_furniture(line, normalized):
             keep[index] = False
     return keep
 
 
+def is_sentence(line: str) -> bool:
+    """A line that ends a sentence and is longer than the few words a learned line may have."""
+    return bool(_ENDS_SENTENCE.search(line.rstrip())) and (
+        len(line.split()) > LEARNED_SENTENCE_MAX_WORDS
+    )
+
+
+def drop_learned_furniture(paragraphs: Sequence[str], known: Collection[str]) -> list[str]:
+    """The paragraphs without those learned to be furniture for their source (normalized in
+    ``known``): never a sentence, and none at all when together they would take more than a
+    small share of the article's words (then the reason is logged)."""
+    if not known:
+        return list(paragraphs)
+    learned = {
+        index
+        for index, paragraph in enumerate(paragraphs)
+        if normalize_line(paragraph) in known and not is_sentence(paragraph)
+    }
+    if not learned:
+        return list(paragraphs)
+    removed = sum(len(paragraphs[index].split()) for index in learned)
+    total = sum(len(paragraph.split()) for paragraph in paragraphs)
+    if removed > LEARNED_MAX_SHARE * total:
+        _log_kept(removed, total, len(learned))
+        return list(paragraphs)
+    return [paragraph for index, paragraph in enumerate(paragraphs) if index not in learned]
+
+
+def _log_kept(removed: int, total: int, lines: int) -> None:
+    from aws_lambda_powertools import Logger
+
+    Logger(child=True).warning(
+        "learned furniture left in place: it would remove too much of the article",
+        extra={
+            "learned_lines": lines,
+            "learned_words": removed,
+            "article_words": total,
+            "max_share": LEARNED_MAX_SHARE,
+        },
+    )
+
+
 def furniture_candidates(article: ExtractedArticle) -> list[str]:
-    """Normalized paragraphs short enough to be site furniture, each once, in order.
+    """Normalized paragraphs that could be site furniture, each once, in order: short, a
+    whole block of their own, neither continuing nor completing a sentence, not a sentence.
 
     Counted per source across uploads, the ones that recur are passed back to the parser as
     ``known_furniture``.
     """
+    paragraphs = article.paragraphs
     seen: dict[str, None] = {}
-    for paragraph in article.paragraphs:
+    for index, paragraph in enumerate(paragraphs):
+        before = paragraphs[index - 1] if index else ""
+        after = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+        if (
+            is_sentence(paragraph)
+            or starts_lower(paragraph)
+            or paragraph.rstrip().endswith(",")
+            or cuts_sentence(before, paragraph)
+            or cuts_sentence(paragraph, after)
+        ):
+            continue
         normalized = normalize_line(paragraph)
         if (
             normalized

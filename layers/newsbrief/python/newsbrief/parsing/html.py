@@ -13,11 +13,12 @@ from urllib.parse import urljoin
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
-from newsbrief.parsing.article import Metadata, build_article, clean_inline
+from newsbrief.parsing.article import Metadata, build_article
 from newsbrief.parsing.credits import drop_closing_credits
 from newsbrief.parsing.dates import normalize_date
 from newsbrief.parsing.furniture import remove_furniture
 from newsbrief.parsing.limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
+from newsbrief.parsing.paragraphs import clean_inline, clean_paragraph
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -52,10 +53,20 @@ _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit)s?(?:[\s_-]|$)", re.
 _MAX_CAPTION_CHARS = 400
 # Elements whose text starts a new line when an extractor's HTML output becomes text.
 _BLOCK_TAGS = (
-    *("p", "div", "section", "article", "blockquote", "pre", "figcaption", "br"),
+    *("p", "div", "section", "article", "blockquote", "pre", "figcaption"),
     *("h1", "h2", "h3", "h4", "h5", "h6"),
     *("ul", "ol", "li", "dd", "dt", "table", "tr", "td", "th"),
 )
+# Elements a run of <br> splits in two (a paragraph break); above them it stays line breaks.
+_SPLIT_TAGS = frozenset(
+    (*_BLOCK_TAGS, "main", "aside", "header", "footer", "center", "font", "figure", "form")
+) - {"ul", "ol", "table", "tr"}
+# Marks a line break inside a paragraph through the extractors, whose text clean-up keeps this
+# character (a medieval paragraph sign no page uses) where it drops newlines and other marks.
+_LINE_BREAK = "\u2e3f"
+_SPACES_RUN = re.compile(r"\s+")
+# lxml refuses to set text with control characters, which a lenient parse may have let in.
+_UNSAFE_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_LINE_BREAK}]")
 _CODE_TAGS = ("script", "style", "template")
 _HIDDEN_TAGS = (*_CODE_TAGS, "noscript")
 _CODE_ELEMENTS = "//script[not(@type='application/ld+json')] | //style | //svg"
@@ -88,7 +99,91 @@ def parse_page(html: str) -> Page:
     visible_chars = _check_and_trim(tree)
     _drop_code(tree)
     _drop_captions(tree)
+    normalize_whitespace(tree)
     return Page(tree, visible_chars)
+
+
+def normalize_whitespace(tree: HtmlElement) -> None:
+    """HTML's whitespace rules, made explicit for the extractors: a run of spaces and newlines
+    inside a block is one space, a run of ``<br>`` splits its block into two paragraphs, and
+    the lines of ``<pre>`` become line breaks (single ``<br>`` stay line breaks)."""
+    for pre in tree.iter("pre"):
+        _lines_to_breaks(pre)
+    for br in list(tree.iter("br")):
+        if br.getparent() is not None:
+            _split_at_break_run(br)
+    for element in tree.iter():
+        if element.text and isinstance(element.tag, str):
+            element.text = _single_spaced(element.text)
+        if element.tail:
+            element.tail = _single_spaced(element.tail)
+
+
+def _single_spaced(text: str) -> str:
+    return _SPACES_RUN.sub(" ", _UNSAFE_CHARS.sub("", text))
+
+
+def _lines_to_breaks(pre: HtmlElement) -> None:
+    text = pre.text_content().strip("\n")
+    if "\n" not in text:
+        return
+    first, *rest = text.split("\n")
+    for child in list(pre):
+        pre.remove(child)
+    pre.text = first
+    for line in rest:
+        br = pre.makeelement("br", {})
+        br.tail = line
+        pre.append(br)
+
+
+def _split_at_break_run(br: HtmlElement) -> None:
+    """Two or more ``<br>`` in a row (only spaces between) end a paragraph: the enclosing
+    block is split after them."""
+    run = [br]
+    while not (run[-1].tail or "").strip() and _is_break(run[-1].getnext()):
+        run.append(run[-1].getnext())
+    if len(run) < 2:
+        return
+    block = br.getparent()
+    while block is not None and block.tag not in _SPLIT_TAGS:
+        block = block.getparent()
+    if block is None:
+        return
+    last = run[-1]
+    for extra in run[:-1]:
+        extra.drop_tree()
+    _split_after(last, block)
+    last.drop_tree()
+
+
+def _is_break(element: HtmlElement | None) -> bool:
+    return element is not None and element.tag == "br"
+
+
+def _split_after(node: HtmlElement, block: HtmlElement) -> None:
+    """Moves everything after ``node`` inside ``block`` into a copy of ``block`` (and of the
+    elements between them) placed right after ``block``."""
+    carried: HtmlElement | None = None
+    current = node
+    while True:
+        parent = current.getparent()
+        right = parent.makeelement(parent.tag, {})
+        if carried is None:
+            right.text = current.tail
+        else:
+            carried.tail = current.tail
+            right.append(carried)
+        current.tail = None
+        for sibling in list(current.itersiblings()):
+            right.append(sibling)
+        carried = right
+        if parent is block:
+            break
+        current = parent
+    carried.tail = block.tail
+    block.tail = None
+    block.addnext(carried)
 
 
 def _check_and_trim(tree: HtmlElement) -> int:
@@ -173,22 +268,36 @@ def main_text_lines(page: Page, url: str | None = None) -> list[str]:
     if kept_share < _QUICK_BELOW_SHARE:
         alternative = readability_lines(deepcopy(page.tree))
         if recovers_missed_text(lines, alternative):
-            return alternative
+            return _paragraphs(alternative)
     if kept_share < _THOROUGH_BELOW_SHARE:
         alternative = readability_lxml_lines(deepcopy(page.tree))
         if recovers_missed_text(lines, alternative):
-            return alternative
-    return lines
+            return _paragraphs(alternative)
+    return _paragraphs(lines)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Extracted lines as paragraphs, their line-break marks as newlines."""
+    paragraphs = (clean_paragraph(line.replace(_LINE_BREAK, "\n")) for line in lines)
+    return [paragraph for paragraph in paragraphs if paragraph]
 
 
 def _trafilatura_lines(page: Page, url: str | None, *, fast: bool) -> list[str]:
+    from lxml.etree import strip_elements
     from trafilatura import bare_extraction
+    from trafilatura.xml import xmltotxt
 
     document = bare_extraction(
         page.tree, url=url, include_comments=False, include_tables=True, fast=fast
     )
-    text = getattr(document, "text", None) or ""
-    return [line for line in text.split("\n") if line.strip()]
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    # trafilatura writes its line breaks (<lb/>) as newlines, like its paragraph breaks.
+    for line_break in body.iter("lb"):
+        line_break.tail = _LINE_BREAK + (line_break.tail or "")
+    strip_elements(body, "lb", with_tail=False)
+    return [line for line in xmltotxt(body, False).split("\n") if line.strip()]
 
 
 def _kept_share(page: Page, lines: list[str]) -> float:
@@ -219,6 +328,8 @@ def _block_lines(root: HtmlElement) -> list[str]:
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
         element.text = "\n" + (element.text or "")
+    for line_break in root.iter("br"):
+        line_break.tail = _LINE_BREAK + (line_break.tail or "")
     text = root.text_content()
     return [clean_inline(line) for line in text.split("\n") if line.strip()]
 
@@ -242,7 +353,8 @@ def _bag(lines: list[str]) -> Counter[str]:
 
 
 def html_to_text(html: str) -> str:
-    """The main text of an HTML page, paragraphs separated by newlines ("" when none)."""
+    """The main text of an HTML page, paragraphs (and their line breaks) separated by newlines
+    ("" when none)."""
     try:
         page = parse_page(html)
     except RejectedUploadError:
@@ -263,15 +375,16 @@ def parse_html(
     declared = declared_metadata(page.tree)
     _drop_scripts(page.tree)
     metadata = page_metadata(page.tree, declared, url)
-    keep = remove_furniture(lines, known_furniture)
-    paragraphs = [clean_inline(line) for line, kept in zip(lines, keep, strict=True) if kept]
+    keep = remove_furniture(lines)
+    paragraphs = [line for line, kept in zip(lines, keep, strict=True) if kept]
     return build_article(
         paragraphs, metadata, content_type="text/html", known_furniture=known_furniture
     )
 
 
 def html_fragment_paragraphs(fragment: str) -> list[str]:
-    """Paragraphs of an HTML fragment (a JSON body written in HTML): block text, in order."""
+    """Paragraphs of an HTML fragment (a JSON body written in HTML): block text, in order,
+    by the same whitespace rules as pages."""
     from lxml import etree
     from lxml.html import fragment_fromstring
 
@@ -279,9 +392,8 @@ def html_fragment_paragraphs(fragment: str) -> list[str]:
         root = fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return [fragment]
-    blocks = root.xpath(".//p|.//li|.//h1|.//h2|.//h3|.//h4|.//blockquote|.//pre")
-    texts = [clean_inline(block.text_content()) for block in blocks] or [root.text_content()]
-    return [text for text in texts if text]
+    normalize_whitespace(root)
+    return _paragraphs(_block_lines(root))
 
 
 # ---- metadata -------------------------------------------------------------------------------

@@ -67,11 +67,11 @@ def _article_from_object(
         from newsbrief.parsing.html import html_fragment_paragraphs
 
         blocks = html_fragment_paragraphs(body)
-        keep = remove_furniture(blocks, known_furniture)
+        keep = remove_furniture(blocks)
         paragraphs = [block for block, kept in zip(blocks, keep, strict=True) if kept]
     else:
         lines = body.replace("\r\n", "\n").split("\n")
-        paragraphs = blocks_from_lines(lines, known_furniture)
+        paragraphs = blocks_from_lines(lines)
     return build_article(
         paragraphs, metadata, content_type="application/json", known_furniture=known_furniture
     )

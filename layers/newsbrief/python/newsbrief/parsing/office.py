@@ -9,7 +9,7 @@ from collections.abc import Collection
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
-from newsbrief.parsing.article import Metadata, blocks_from_lines, build_article, clean_inline
+from newsbrief.parsing.article import Metadata, blocks_from_lines, build_article
 from newsbrief.parsing.dates import normalize_date
 from newsbrief.parsing.furniture import is_headline_like, remove_furniture
 from newsbrief.parsing.limits import (
@@ -18,6 +18,7 @@ from newsbrief.parsing.limits import (
     MAX_UPLOAD_BYTES,
     MAX_ZIP_MEMBERS,
 )
+from newsbrief.parsing.paragraphs import clean_inline
 from newsbrief.parsing.sniff import CONTENT_TYPES, Kind
 
 _WORD_DOCUMENT = "word/document.xml"
@@ -82,7 +83,7 @@ def parse_docx(data: bytes, *, known_furniture: Collection[str]) -> ExtractedArt
         tags=[word.strip() for word in (properties.keywords or "").split(",") if word.strip()],
     )
     return build_article(
-        blocks_from_lines(lines, known_furniture),
+        blocks_from_lines(lines),
         metadata,
         content_type=CONTENT_TYPES[Kind.DOCX],
         known_furniture=known_furniture,
@@ -120,7 +121,7 @@ def parse_pdf(data: bytes, *, known_furniture: Collection[str]) -> ExtractedArti
             "The PDF has no text layer (a scan or images only); it would need OCR.",
         )
     lines = pdf_paragraph_lines(texts)
-    keep = remove_furniture(lines, known_furniture)
+    keep = remove_furniture(lines)
     lines = [line if kept else "" for line, kept in zip(lines, keep, strict=True)]
     title = clean_inline(str(info.title)) if info is not None and info.title else None
     metadata = Metadata(
@@ -129,7 +130,7 @@ def parse_pdf(data: bytes, *, known_furniture: Collection[str]) -> ExtractedArti
         published=_pdf_date(info.creation_date if info is not None else None),
     )
     return build_article(
-        blocks_from_lines(lines, known_furniture),
+        blocks_from_lines(lines),
         metadata,
         content_type=CONTENT_TYPES[Kind.PDF],
         known_furniture=known_furniture,

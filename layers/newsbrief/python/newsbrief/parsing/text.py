@@ -7,6 +7,7 @@ from collections.abc import Collection
 
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.article import Metadata, blocks_from_lines, build_article
+from newsbrief.parsing.paragraphs import soft_wrapped_paragraph
 
 _ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -23,15 +24,17 @@ _HORIZONTAL_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Two trailing spaces or a backslash: a hard line break inside the paragraph.
+_HARD_BREAK = re.compile(r"(?:\S {2,}|\\)$")
 
 
 def parse_text(
     text: str, *, known_furniture: Collection[str], title: str | None = None
 ) -> ExtractedArticle:
-    """A plain-text article: the title is the first line (or given), paragraphs are blocks
-    separated by blank lines."""
+    """A plain-text article: the title is the first line (or given); blank lines separate
+    blocks, and the hard-wrapped lines of a block join into its paragraphs."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    paragraphs = blocks_from_lines(lines, known_furniture)
+    paragraphs = blocks_from_lines(lines)
     return build_article(
         paragraphs,
         Metadata(title=title),
@@ -42,10 +45,10 @@ def parse_text(
 
 def parse_markdown(text: str, *, known_furniture: Collection[str]) -> ExtractedArticle:
     """A Markdown article: the title is the first heading (else the first line); inline
-    markup is reduced to its text."""
+    markup is reduced to its text; the lines of a paragraph join (hard breaks stay)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     plain, heading = markdown_to_lines(lines)
-    paragraphs = blocks_from_lines(plain, known_furniture)
+    paragraphs = blocks_from_lines(plain, lambda block: [soft_wrapped_paragraph(block)])
     return build_article(
         paragraphs,
         Metadata(title=heading),
@@ -55,8 +58,8 @@ def parse_markdown(text: str, *, known_furniture: Collection[str]) -> ExtractedA
 
 
 def markdown_to_lines(lines: list[str]) -> tuple[list[str], str | None]:
-    """Plain lines from Markdown lines (headings on lines of their own) and the first
-    top-level heading."""
+    """Plain lines from Markdown lines (headings and list items in blocks of their own, a line
+    ending in a hard break ends in ``"\\n"``) and the first top-level heading."""
     out: list[str] = []
     first_heading: str | None = None
     in_fence = False
@@ -66,7 +69,7 @@ def markdown_to_lines(lines: list[str]) -> tuple[list[str], str | None]:
             out.append("")
             continue
         if in_fence:
-            out.append(line)
+            out.append(f"{line}\n")  # a code block keeps its lines
             continue
         next_line = lines[index + 1] if index + 1 < len(lines) else ""
         atx = _ATX_HEADING.match(line)
@@ -85,9 +88,11 @@ def markdown_to_lines(lines: list[str]) -> tuple[list[str], str | None]:
         line = _BLOCK_PREFIX.sub("", line)
         item = _LIST_ITEM.match(line)
         if item:
-            out.extend(["", inline_text(item.group(1)), ""])  # each item is a paragraph
+            # Each item is a paragraph; lines up to the next block continue it.
+            out.extend(["", inline_text(item.group(1))])
         else:
-            out.append(inline_text(line))
+            hard_break = bool(_HARD_BREAK.search(line))
+            out.append(inline_text(line.removesuffix("\\")) + ("\n" if hard_break else ""))
     return out, first_heading
 
 
