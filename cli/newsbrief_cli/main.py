@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from newsbrief_cli.commands import (
+    furniture,
     import_files,
     redrive,
     reindex,
@@ -35,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--stack", metavar="NAME", help="a deployed stack, by its name")
     parser.add_argument("--region", help="the deployed stack's region (default: AWS_REGION)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (import_files, status, redrive, reindex, resummarize, search, show):
+    for module in (import_files, status, redrive, reindex, resummarize, search, show, furniture):
         module.register(commands)
     return parser
 

@@ -19,7 +19,7 @@ import pytest
 from newsbrief.events import article_id_for
 
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
-COMMANDS = ["import", "status", "redrive", "reindex", "resummarize", "search", "show"]
+COMMANDS = ["import", "status", "redrive", "reindex", "resummarize", "search", "show", "furniture"]
 
 pytestmark = pytest.mark.e2e
 
@@ -353,3 +353,44 @@ def test_resummarize_and_reindex_through_the_tool(
     result = newsbrief(banner_file, manifest, "reindex")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"queued {summaries} summaries for indexing"
+
+
+def court_page(n: int) -> str:
+    return (
+        f"<html><head><title>Harbour fraud trial, day {n}</title></head><body><article>"
+        f"<h1>Harbour fraud trial, day {n}</h1>"
+        f"<p>On day {n} of the trial the court heard from witness number {n}, an accountant\n"
+        f"who said she had checked {n + 4} invoices for the dredging work and found that\n"
+        "several of them had been paid twice by the harbour board.</p>"
+        "<p>The trial continues.</p>"
+        "<p>Morning Post reporters cover the county courts every weekday</p>"
+        "</article></body></html>"
+    )
+
+
+def test_furniture_learned_for_a_source_is_listed_and_forgotten_through_the_tool(
+    local_stack: dict[str, str], banner_file: Path, tmp_path: Path
+):
+    folder = tmp_path / "court"
+    folder.mkdir()
+    for n in range(1, 5):
+        (folder / f"day-{n}.html").write_text(court_page(n))
+    manifest = tmp_path / "m.sqlite3"
+    imported = newsbrief(
+        banner_file, manifest, "import", str(folder), "--prefix", "morningpost", "--wait"
+    )
+    assert imported.returncode == 0, imported.stdout
+
+    listed = newsbrief(banner_file, manifest, "furniture", "list", "morningpost")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == [
+        "4",
+        "uploads",
+        *"morning post reporters cover the county courts every weekday".split(),
+    ]
+    forgotten = newsbrief(banner_file, manifest, "furniture", "forget", "morningpost")
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert forgotten.stdout.strip().startswith("forgot ")
+    assert forgotten.stdout.strip().endswith(" lines counted for morningpost")
+    listed = newsbrief(banner_file, manifest, "furniture", "list", "morningpost")
+    assert listed.stdout.strip() == "no furniture learned for morningpost"

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing import furniture_candidates, parse_upload, source_of
-from newsbrief.parsing.furniture import normalize_line, remove_furniture
+from newsbrief.parsing.furniture import (
+    drop_learned_furniture,
+    known_set,
+    normalize_line,
+    remove_furniture,
+)
 
 from .samples import ARTICLE_EN
 
@@ -101,3 +108,41 @@ def test_normalize_line() -> None:
 )
 def test_source_of(filename: str, url: str | None, source: str) -> None:
     assert source_of(filename, url) == source
+
+
+def test_only_whole_blocks_that_are_not_sentences_are_furniture_candidates() -> None:
+    article = ExtractedArticle(
+        title="T",
+        paragraphs=[
+            "Brought to you by Acme Bank",
+            "The trial continues.",  # a sentence: the newsroom's own text
+            "The mayor said on Monday that the",  # cut: the next paragraph completes it
+            "bridge would open.",
+            "which the council had promised",  # continues a sentence
+            "In other news,",
+            ARTICLE_EN,
+            "Happy reading!",  # two words: short enough to be a site's sign-off
+        ],
+    )
+    assert furniture_candidates(article) == ["brought to you by acme bank", "happy reading"]
+
+
+def test_learned_lines_never_remove_a_sentence() -> None:
+    paragraphs = [ARTICLE_EN, "The trial continues.", "Acme Bank newsroom", "Thanks!"]
+    known = known_set(paragraphs[1:])
+    assert drop_learned_furniture(paragraphs, known) == [ARTICLE_EN, "The trial continues."]
+
+
+def test_learned_lines_that_would_take_much_of_the_article_are_all_kept(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fragments = ["The council approved", "a new budget on", "Tuesday after a long debate"]
+    paragraphs = [*fragments, "Acme Bank newsroom", ARTICLE_EN]
+    known = known_set([*fragments, "Acme Bank newsroom"])
+
+    with caplog.at_level(logging.WARNING):
+        assert drop_learned_furniture(paragraphs, known) == paragraphs
+    assert "learned furniture left in place" in caplog.text
+    assert "its 4 lines hold 15 of the article's 54 words" in caplog.text
+
+    assert drop_learned_furniture(paragraphs[3:], known) == [ARTICLE_EN]

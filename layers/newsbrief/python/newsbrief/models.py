@@ -46,6 +46,14 @@ class ExtractedArticle(BaseModel):
     content_type: str = "text/plain"
 
 
+class LearnedFurniture(BaseModel):
+    """A line that recurs across a source's uploads, and how many uploads carried it."""
+
+    source: str
+    text: str
+    uploads: int
+
+
 class ParsedArticle(BaseModel):
     """The parse stage's output, stored as JSON under the parsed prefix."""
 

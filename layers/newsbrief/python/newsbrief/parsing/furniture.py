@@ -3,6 +3,7 @@ subscribe prompts, teasers), recognised by general rules and by what was learned
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.paragraphs import cuts_sentence, starts_lower
+
+logger = logging.getLogger(__name__)
 
 FURNITURE_MAX_WORDS = 12
 FURNITURE_MAX_CHARS = 120
@@ -186,16 +189,14 @@ def drop_learned_furniture(paragraphs: Sequence[str], known: Collection[str]) ->
 
 
 def _log_kept(removed: int, total: int, lines: int) -> None:
-    from aws_lambda_powertools import Logger
-
-    Logger(child=True).warning(
-        "learned furniture left in place: it would remove too much of the article",
-        extra={
-            "learned_lines": lines,
-            "learned_words": removed,
-            "article_words": total,
-            "max_share": LEARNED_MAX_SHARE,
-        },
+    logger.warning(
+        "learned furniture left in place: its %d lines hold %d of the article's %d words, "
+        "more than the %.0f%% a site's boilerplate takes",
+        lines,
+        removed,
+        total,
+        100 * LEARNED_MAX_SHARE,
+        extra={"learned_lines": lines, "learned_words": removed, "article_words": total},
     )
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from newsbrief.models import ArticleListItem, ParsedArticle, Status, Summary
+from newsbrief.models import ArticleListItem, LearnedFurniture, ParsedArticle, Status, Summary
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -384,7 +384,48 @@ class FurnitureRepository:
     @staticmethod
     def _item_id(source: str, line: str) -> str:
         digest = hashlib.sha256(line.encode("utf-8")).hexdigest()[:24]
-        return f"furniture#{source}#{digest}"
+        return f"{FurnitureRepository._prefix(source)}{digest}"
+
+    @staticmethod
+    def _prefix(source: str) -> str:
+        return f"furniture#{source}#"
+
+    def learned(self, source: str) -> list[LearnedFurniture]:
+        """The lines learned as ``source``'s furniture (carried by enough of its uploads to
+        be removed from its articles), most frequent first."""
+        lines = [
+            LearnedFurniture(source=source, text=str(item["text"]), uploads=len(item["uploads"]))
+            for item in self._items(source)
+            if len(item.get("uploads", ())) >= self._min_uploads
+        ]
+        return sorted(lines, key=lambda line: (-line.uploads, line.text))
+
+    def forget(self, source: str, line: str | None = None) -> int:
+        """Forgets what was counted for ``source`` (or for one of its normalized lines): the
+        lines are kept in its articles again until they recur in enough new uploads.
+        Returns how many lines were forgotten."""
+        if line is not None:
+            response = self._table.delete_item(
+                Key={"id": self._item_id(source, line)}, ReturnValues="ALL_OLD"
+            )
+            return 1 if response.get("Attributes") else 0
+        ids = [str(item["id"]) for item in self._items(source)]
+        with self._table.batch_writer() as batch:
+            for item_id in ids:
+                batch.delete_item(Key={"id": item_id})
+        return len(ids)
+
+    def _items(self, source: str) -> Iterable[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "FilterExpression": "begins_with(id, :prefix)",
+            "ExpressionAttributeValues": {":prefix": self._prefix(source)},
+        }
+        while True:
+            response = self._table.scan(**kwargs)
+            yield from response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def known(self, source: str, lines: Collection[str], exclude_upload: str) -> set[str]:
         """The lines among ``lines`` that other uploads of ``source`` also carried."""
