@@ -30,6 +30,7 @@ from coldstart import (
     lambda_environment,
 )
 from datasets import require
+from metering import LAMBDA_ARM_PER_GB_SECOND, PRICES_DATE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -40,6 +41,9 @@ PARSE_FUNCTION = ROOT / "functions" / "parse"
 LAMBDA_ENVIRONMENT = lambda_environment(PARSE_FUNCTION)
 BASELINE = "import boto3 + one client"
 TARGET_PAGES_PER_SECOND = 40
+TARGET_SPEED_RATIO = 0.8
+# Lambda gives a function one full vCPU at this memory size, a proportional share below it.
+LAMBDA_FULL_VCPU_MB = 1769
 HANDLER = "parse handler module (Lambda environment)"
 # label: (snippet, environment it runs in)
 COLD_SNIPPETS: dict[str, tuple[str, dict[str, str] | None]] = {
@@ -173,7 +177,25 @@ def relative_speed(scoring: ModuleType, dataset: Path, limit: int | None) -> Non
     print(f"\n== speed in turns, CPU time, {len(pages)} pages")
     print(f"newsbrief   {len(pages) / ours:6.1f} pages/s  (target >= {TARGET_PAGES_PER_SECOND})")
     print(f"trafilatura {len(pages) / theirs:6.1f} pages/s")
-    print(f"newsbrief / trafilatura = {theirs / ours:.2f}")
+    print(f"newsbrief / trafilatura = {theirs / ours:.2f}  (target >= {TARGET_SPEED_RATIO})")
+    parsing_cost(ours / len(pages))
+
+
+def parsing_cost(cpu_seconds_per_page: float) -> None:
+    """What parsing 1,000 pages costs in the parse function's Lambda GB-seconds, taking this
+    machine's CPU time for Lambda's vCPU time (slowed by the vCPU share of the memory size)."""
+    from local.template import read_stack
+
+    spec, _ = read_stack(ROOT / "template.yaml", "newsbrief")
+    memory_mb = next(m.memory_mb for m in spec.mappings if m.function == "ParseFunction")
+    seconds = 1000 * cpu_seconds_per_page * max(1.0, LAMBDA_FULL_VCPU_MB / memory_mb)
+    cost = seconds * memory_mb / 1024 * LAMBDA_ARM_PER_GB_SECOND
+    print(
+        f"\n== Lambda cost of parsing 1,000 pages at the parse function's {memory_mb} MB "
+        f"(arm64 list price, {PRICES_DATE})"
+    )
+    print(f"{seconds:8.1f} s of duration  ${cost:.4f}")
+    print("   (the whole pipeline's cost per 1,000 articles: bench/pipeline.py, in moto)")
 
 
 def cold_start(runs: int) -> None:

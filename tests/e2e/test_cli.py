@@ -386,7 +386,7 @@ def test_furniture_learned_for_a_source_is_listed_and_forgotten_through_the_tool
     assert listed.stdout.split() == [
         "4",
         "uploads",
-        *"morning post reporters cover the county courts every weekday".split(),
+        *["morning", "post", "reporters", "cover", "the", "county", "courts", "every", "weekday"],
     ]
     forgotten = newsbrief(banner_file, manifest, "furniture", "forget", "morningpost")
     assert forgotten.returncode == 0, forgotten.stderr
