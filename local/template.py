@@ -305,9 +305,9 @@ def read_stack(template_path: Path, stack_name: str) -> tuple[StackSpec, Resolve
                         code_dir=code_dir,
                         handler=handler,
                         queue_logical_id=queue_logical_id,
-                        batch_size=int(event_properties.get("BatchSize", 10)),
-                        timeout=int(properties.get("Timeout", 3)),
-                        memory_mb=int(properties.get("MemorySize", 128)),
+                        batch_size=int(resolver.resolve(event_properties.get("BatchSize", 10))),
+                        timeout=int(resolver.resolve(properties.get("Timeout", 3))),
+                        memory_mb=int(resolver.resolve(properties.get("MemorySize", 128))),
                         report_batch_item_failures="ReportBatchItemFailures"
                         in event_properties.get("FunctionResponseTypes", []),
                     )

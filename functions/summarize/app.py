@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -28,10 +28,29 @@ idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
 
 
 def summarize_object(event: dict[str, Any]) -> dict[str, Any]:
-    article_id = runtime.summarize_stage().handle(ObjectEvent(**event))
-    if article_id and not event["removed"]:
+    outcome = runtime.summarize_stage().handle(ObjectEvent(**event))
+    if outcome.method is not None:
         metrics.add_metric(name="ArticlesSummarized", unit=MetricUnit.Count, value=1)
-    return {"article_id": article_id}
+        count_fallback(outcome.method)
+    return {"article_id": outcome.article_id}
+
+
+def count_fallback(method: str) -> None:
+    """Counts a summary that fell back from Bedrock, by reason, for the fallback alarm."""
+    # Loaded with the summarizer already: nothing added to the cold start.
+    from newsbrief.summarizing.bedrock import FALLBACK_METRIC, fallback_reason
+
+    reason = fallback_reason(method)
+    if reason is None:
+        return
+    # Its own metric record: the reason is a dimension the batch's other metrics do not have.
+    with single_metric(
+        name=FALLBACK_METRIC,
+        unit=MetricUnit.Count,
+        value=1,
+        default_dimensions=metrics.default_dimensions,
+    ) as metric:
+        metric.add_dimension(name="reason", value=reason)
 
 
 @tracer.capture_method

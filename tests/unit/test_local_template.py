@@ -11,7 +11,7 @@ def test_every_queue_table_and_event_source_comes_from_the_template(
     stack_spec: tuple[StackSpec, Any],
 ):
     spec, resolver = stack_spec
-    assert spec.bucket_name == "newsbrief-articles-123456789012"
+    assert spec.bucket_name == "newsbrief-articles-123456789012-us-east-1"
     assert set(spec.queues) == {
         "ParseQueue",
         "SummarizeQueue",

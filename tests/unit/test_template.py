@@ -16,7 +16,7 @@ from cfnlint.decode import cfn_yaml
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = ROOT / "template.yaml"
 
-BUCKET_NAME = "${AWS::StackName}-articles-${AWS::AccountId}"
+BUCKET_NAME = "${AWS::StackName}-articles-${AWS::AccountId}-${AWS::Region}"
 BUCKET_ARN = "arn:${AWS::Partition}:s3:::" + BUCKET_NAME
 OBJECT_ARN = re.compile(re.escape(BUCKET_ARN + "/") + r"(?P<prefix>[a-z]+/)\*")
 
@@ -122,6 +122,14 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def branches(value: Any) -> list[Any]:
+    """A value granted under a condition (``Fn::If``) as its branches, without ``NoValue``."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        _, *chosen = value["Fn::If"]
+        return [branch for branch in chosen if branch != {"Ref": "AWS::NoValue"}]
+    return [value]
+
+
 def function_policies(template: Template, function: str) -> list[Any]:
     policies: list[Any] = template["Resources"][function]["Properties"]["Policies"]
     return policies
@@ -131,13 +139,12 @@ def inline_statements(template: Template, function: str) -> list[dict[str, Any]]
     """The function's own statements, including those granted only under a condition."""
     statements: list[dict[str, Any]] = []
     for policy in function_policies(template, function):
-        if "Fn::If" in policy:
-            _, *branches = policy["Fn::If"]
-            documents = [branch for branch in branches if branch != {"Ref": "AWS::NoValue"}]
-        else:
-            documents = [policy]
+        documents = branches(policy)
         statements += [
-            statement for document in documents for statement in document.get("Statement", [])
+            branch
+            for document in documents
+            for statement in document.get("Statement", [])
+            for branch in branches(statement)
         ]
     return statements
 
@@ -158,7 +165,8 @@ def all_statements(value: Any) -> Iterator[dict[str, Any]]:
     """Every policy statement anywhere in the template."""
     if isinstance(value, dict):
         if isinstance(value.get("Statement"), list):
-            yield from value["Statement"]
+            for statement in value["Statement"]:
+                yield from branches(statement)
         for item in value.values():
             yield from all_statements(item)
     elif isinstance(value, list):
@@ -311,11 +319,50 @@ def test_only_summarize_may_invoke_bedrock_and_only_with_a_model(template: Templ
         "Fn::Not": [{"Fn::Equals": [{"Ref": "BedrockModelId"}, ""]}]
     }
     assert otherwise == {"Ref": "AWS::NoValue"}
-    (statement,) = granted["Statement"]
-    assert statement["Resource"] == {
-        "Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/"
+    model, through_profile = granted["Statement"]
+    profile_arn = (
+        "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/"
         "${BedrockModelId}"
+    )
+    # A model id is granted as the foundation model, a profile id as the profile ...
+    assert model["Resource"] == {
+        "Fn::If": [
+            "HasInferenceProfile",
+            {"Fn::Sub": profile_arn},
+            {
+                "Fn::Sub": "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/"
+                "${BedrockModelId}"
+            },
+        ]
     }
+    # ... and the models the profile routes to, in any region, only when called through it.
+    profile_condition, routed, none = through_profile["Fn::If"]
+    assert (profile_condition, none) == ("HasInferenceProfile", {"Ref": "AWS::NoValue"})
+    assert routed["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:bedrock:*::foundation-model/*"}
+    assert routed["Condition"] == {
+        "StringEquals": {"bedrock:InferenceProfileArn": {"Fn::Sub": profile_arn}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("model_id", "is_profile"),
+    [
+        ("amazon.nova-lite-v1:0", False),
+        ("anthropic.claude-3-haiku-20240307-v1:0", False),
+        ("us.anthropic.claude-3-5-haiku-20241022-v1:0", True),
+        ("eu.amazon.nova-lite-v1:0", True),
+        ("apac.amazon.nova-pro-v1:0", True),
+        ("global.anthropic.claude-sonnet-4-5-20250929-v1:0", True),
+    ],
+)
+def test_inference_profile_ids_are_told_from_model_ids(
+    template: Template, model_id: str, is_profile: bool
+) -> None:
+    from local.template import Resolver
+
+    resolver = Resolver(template, "newsbrief")
+    resolver.parameters["BedrockModelId"] = model_id
+    assert resolver.condition("HasInferenceProfile") is is_profile
 
 
 # ---------------------------------------------------------------- queues
@@ -340,18 +387,27 @@ def test_every_queue_is_encrypted(template: Template) -> None:
         assert properties.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in properties
 
 
+@pytest.mark.parametrize("bedrock", [False, True])
 @pytest.mark.parametrize("function", sorted(WORKER_QUEUES))
-def test_queue_visibility_outlasts_its_function(template: Template, function: str) -> None:
-    properties = template["Resources"][function]["Properties"]
+def test_queue_visibility_outlasts_its_function(
+    template: Template, function: str, bedrock: bool
+) -> None:
+    from local.template import Resolver
+
+    resolver = Resolver(template, "newsbrief")
+    resolver.parameters["BedrockModelId"] = "amazon.nova-lite-v1:0" if bedrock else ""
+    properties = resolver.resolve(template["Resources"][function]["Properties"])
     (event,) = properties["Events"].values()
     assert event["Type"] == "SQS"
     source = event["Properties"]
     queue = WORKER_QUEUES[function]
-    assert source["Queue"] == {"Fn::GetAtt": [queue, "Arn"]}
-    # The index's writes are per batch: it takes the largest batches.
-    assert source["BatchSize"] == (100 if function == "IndexFunction" else 10)
+    assert source["Queue"] == resolver.resolve({"Fn::GetAtt": [queue, "Arn"]})
+    # The index's writes are per batch: it takes the largest batches; Bedrock takes seconds an
+    # article, so the summarize stage takes small ones when a model is on.
+    expected_batch = {"IndexFunction": 100, "SummarizeFunction": 3 if bedrock else 10}
+    assert source["BatchSize"] == expected_batch.get(function, 10)
     assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    visibility = template["Resources"][queue]["Properties"]["VisibilityTimeout"]
+    visibility = resolver.resolve(template["Resources"][queue]["Properties"])["VisibilityTimeout"]
     # AWS's advice for Lambda event sources: six function timeouts plus the batching window.
     assert visibility >= 6 * properties["Timeout"] + source["MaximumBatchingWindowInSeconds"]
 
@@ -518,3 +574,167 @@ def test_public_reads_are_rate_limited_per_client_address(template: Template) ->
     assert stage_arn.endswith("/restapis/${NewsbriefApi}/stages/${NewsbriefApi.Stage}")
     body = json.loads(acl["Properties"]["CustomResponseBodies"]["throttled"]["Content"])
     assert body["error"]["code"] == "throttled"
+
+
+def alarms(template: Template) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in resources_of_type(template, "AWS::CloudWatch::Alarm").items()
+    }
+
+
+def alarm_on(template: Template, namespace: str, metric: str, dimension: Any) -> dict[str, Any]:
+    """The one alarm that watches ``metric`` of the resource named by ``dimension``."""
+    found = [
+        properties
+        for properties in alarms(template).values()
+        if properties.get("Namespace") == namespace
+        and properties.get("MetricName") == metric
+        and [d["Value"] for d in properties["Dimensions"]] == [dimension]
+    ]
+    assert len(found) == 1, (namespace, metric, dimension, found)
+    return found[0]
+
+
+def test_every_alarm_notifies_the_alarm_topic_and_clears(template: Template) -> None:
+    assert template["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
+    assert len(alarms(template)) >= 16
+    for logical_id, properties in alarms(template).items():
+        assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}], logical_id
+        assert properties["OKActions"] == [{"Ref": "AlarmTopic"}], logical_id
+        assert properties["TreatMissingData"] == "notBreaching", logical_id
+        assert properties["ComparisonOperator"] == "GreaterThanThreshold", logical_id
+
+
+def test_the_alarm_email_subscribes_only_when_given(template: Template) -> None:
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"] == {
+        "TopicArn": {"Ref": "AlarmTopic"},
+        "Protocol": "email",
+        "Endpoint": {"Ref": "AlarmEmail"},
+    }
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+    assert template["Conditions"]["HasAlarmEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
+
+
+@pytest.mark.parametrize("dead_letter_queue", sorted(DEAD_LETTER_QUEUES.values()))
+def test_any_dead_letter_raises_an_alarm(template: Template, dead_letter_queue: str) -> None:
+    alarm = alarm_on(
+        template,
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        {"Fn::GetAtt": [dead_letter_queue, "QueueName"]},
+    )
+    assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == ("Maximum", 60, 1)
+    assert alarm["Threshold"] == 0
+
+
+@pytest.mark.parametrize("queue", sorted(DEAD_LETTER_QUEUES))
+def test_a_stage_queue_falling_behind_raises_an_alarm(template: Template, queue: str) -> None:
+    alarm = alarm_on(
+        template, "AWS/SQS", "ApproximateAgeOfOldestMessage", {"Fn::GetAtt": [queue, "QueueName"]}
+    )
+    assert alarm["Statistic"] == "Maximum"
+    assert alarm["Threshold"] == {"Ref": "QueueAgeAlarmSeconds"}
+    assert template["Parameters"]["QueueAgeAlarmSeconds"]["Default"] == 900
+
+
+def test_every_function_alarms_on_errors_and_throttles(template: Template) -> None:
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    assert functions
+    for function in functions:
+        for metric in ("Errors", "Throttles"):
+            alarm = alarm_on(template, "AWS/Lambda", metric, {"Ref": function})
+            assert (alarm["Statistic"], alarm["Threshold"]) == ("Sum", 0), (function, metric)
+
+
+def metric_stats(alarm: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {query["Id"]: query["MetricStat"] for query in alarm["Metrics"] if "MetricStat" in query}
+
+
+def test_api_5xx_rate_raises_an_alarm(template: Template) -> None:
+    alarm = alarms(template)["ApiServerErrorsAlarm"]
+    (returned,) = [query for query in alarm["Metrics"] if query.get("ReturnData")]
+    assert returned["Expression"] == "100 * errors"
+    errors = metric_stats(alarm)["errors"]
+    assert errors["Stat"] == "Average"
+    assert errors["Metric"]["Namespace"] == "AWS/ApiGateway"
+    assert errors["Metric"]["MetricName"] == "5XXError"
+    assert errors["Metric"]["Dimensions"] == [
+        {"Name": "ApiName", "Value": {"Ref": "AWS::StackName"}},
+        {
+            "Name": "Stage",
+            "Value": template["Resources"]["NewsbriefApi"]["Properties"]["StageName"],
+        },
+    ]
+    assert alarm["Threshold"] == {"Ref": "ApiErrorRatePercent"}
+
+
+def test_bedrock_fallbacks_raise_an_alarm_that_reads_every_reason(template: Template) -> None:
+    from newsbrief.summarizing.bedrock import FALLBACK_METRIC, FALLBACK_REASONS
+
+    resource = template["Resources"]["BedrockFallbackAlarm"]
+    assert resource["Condition"] == "HasBedrockModel"
+    alarm = resource["Properties"]
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    service = {"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}
+    stats = metric_stats(alarm)
+    for reason in FALLBACK_REASONS:
+        metric = stats[reason]["Metric"]
+        assert metric["Namespace"] == variables["POWERTOOLS_METRICS_NAMESPACE"]
+        assert metric["MetricName"] == FALLBACK_METRIC
+        assert metric["Dimensions"] == [service, {"Name": "reason", "Value": reason}]
+        assert stats[reason]["Stat"] == "Sum"
+    assert stats["summarized"]["Metric"]["MetricName"] == "ArticlesSummarized"
+    assert set(stats) == {*FALLBACK_REASONS, "summarized"}
+    (returned,) = [query for query in alarm["Metrics"] if query.get("ReturnData")]
+    assert all(f"FILL({reason}, 0)" in returned["Expression"] for reason in FALLBACK_REASONS)
+    assert alarm["Threshold"] == {"Ref": "BedrockFallbackPercent"}
+
+
+def test_the_dashboard_shows_every_queue_function_and_table(template: Template) -> None:
+    dashboard = template["Resources"]["PipelineDashboard"]["Properties"]
+    body = dashboard["DashboardBody"]["Fn::Sub"]
+    references = set(re.findall(r"\$\{([^}]+)\}", body))
+    # Every placeholder is a pseudo parameter, a resource or a resource's attribute.
+    for reference in references:
+        name = reference.split(".", 1)[0]
+        assert name.startswith("AWS::") or name in template["Resources"], reference
+    parsed = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))
+    titles = [widget["properties"].get("title") for widget in parsed["widgets"]]
+    assert "Dead-letter queues" in titles and "Bedrock fallbacks by reason" in titles
+    for queue, dead_letter_queue in DEAD_LETTER_QUEUES.items():
+        assert {f"{queue}.QueueName", f"{dead_letter_queue}.QueueName"} <= references
+    for function in resources_of_type(template, "AWS::Serverless::Function"):
+        assert function in references
+    for table in resources_of_type(template, "AWS::DynamoDB::Table"):
+        assert table in references
+    assert dashboard["DashboardName"] == {"Fn::Sub": "${AWS::StackName}-${AWS::Region}-pipeline"}
+
+
+def test_stack_deletion_keeps_the_bucket_and_the_tables(template: Template) -> None:
+    kept = {
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if resource.get("DeletionPolicy") == "Retain"
+        and resource.get("UpdateReplacePolicy") == "Retain"
+    }
+    assert kept == {"ArticlesBucket", "ArticlesTable", "SearchIndexTable", "IdempotencyTable"}
+    for table in resources_of_type(template, "AWS::DynamoDB::Table").values():
+        assert table["Properties"]["DeletionProtectionEnabled"] == {
+            "Ref": "TableDeletionProtection"
+        }
+    assert template["Parameters"]["TableDeletionProtection"]["Default"] == "true"
+
+
+def test_the_bucket_name_is_unique_per_account_and_region(template: Template) -> None:
+    name = template["Resources"]["ArticlesBucket"]["Properties"]["BucketName"]["Fn::Sub"]
+    assert {"${AWS::StackName}", "${AWS::AccountId}", "${AWS::Region}"} <= set(
+        re.findall(r"\$\{[^}]+\}", name)
+    )
+    # 63 characters at most: 26 for the stack name leaves room for the longest region names.
+    longest = name.replace("${AWS::StackName}", "s" * 26).replace("${AWS::AccountId}", "1" * 12)
+    assert len(longest.replace("${AWS::Region}", "ap-southeast-5")) <= 63

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -9,7 +10,16 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
 
 from newsbrief.summarizing import summarize
-from newsbrief.summarizing.bedrock import summarize_with_bedrock, unsupported_claims
+from newsbrief.summarizing.bedrock import (
+    CONNECT_TIMEOUT_SECONDS,
+    FALLBACK_REASONS,
+    MAX_ATTEMPTS,
+    READ_TIMEOUT_SECONDS,
+    client_config,
+    fallback_reason,
+    summarize_with_bedrock,
+    unsupported_claims,
+)
 
 from .samples import seed_title_and_body
 
@@ -158,3 +168,113 @@ def test_russian_names_match_in_other_cases() -> None:
         unsupported_claims("Лавров обсудил с Узбекистаном и Россией сотрудничество.", article, "ru")
         == []
     )
+
+
+@pytest.fixture
+def bedrock_log() -> Iterator[list[logging.LogRecord]]:
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("newsbrief.summarizing.bedrock")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def _configured_client() -> Any:
+    return boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=client_config(),
+    )
+
+
+def test_the_client_has_short_timeouts_and_bounded_standard_retries() -> None:
+    config = _configured_client().meta.config
+    assert (config.connect_timeout, config.read_timeout) == (2, 10)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    # Two attempts of connect + read, with backoff, fit the summarize function's batch budget.
+    assert MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + 1 <= 90 / 3
+
+
+def test_the_runtime_builds_its_bedrock_client_with_that_config() -> None:
+    from newsbrief import runtime
+
+    runtime.reset()
+    try:
+        config = runtime.bedrock_runtime().meta.config
+        assert (config.connect_timeout, config.read_timeout) == (2, 10)
+        assert config.retries["mode"] == "standard"
+    finally:
+        runtime.reset()
+
+
+def test_a_model_that_times_out_is_tried_twice_then_falls_back(
+    bedrock_log: list[logging.LogRecord],
+) -> None:
+    _, body = seed_title_and_body()
+    bedrock = _configured_client()
+    attempts: list[str] = []
+
+    def time_out(request: Any, **kwargs: Any) -> None:
+        attempts.append(request.url)
+        raise ReadTimeoutError(endpoint_url=request.url)
+
+    bedrock.meta.events.register("before-send.bedrock-runtime.Converse", time_out)
+    # Standard retries back off up to a second between the attempts.
+    result = summarize_with_bedrock(body, client=bedrock, model_id=MODEL_ID)
+
+    assert len(attempts) == MAX_ATTEMPTS
+    assert result.sentences == summarize(body).sentences
+    assert result.method.endswith("+bedrock-fallback:timeout")
+    assert fallback_reason(result.method) == "timeout"
+    (record,) = bedrock_log
+    assert record.levelno == logging.WARNING
+    assert record.fallback_reason == "timeout"  # type: ignore[attr-defined]
+    assert "Read timeout" in record.getMessage()
+
+
+def test_access_denied_falls_back_with_its_own_reason_and_is_logged(
+    client: Any, bedrock_log: list[logging.LogRecord]
+) -> None:
+    _, body = seed_title_and_body()
+    client.stubber.add_client_error(
+        "converse",
+        service_error_code="AccessDeniedException",
+        service_message="You don't have access to the model with the specified model ID.",
+        http_status_code=403,
+    )
+
+    result = summarize_with_bedrock(body, client=client, model_id=MODEL_ID)
+
+    assert result.sentences == summarize(body).sentences
+    assert fallback_reason(result.method) == "access_denied"
+    (record,) = bedrock_log
+    assert record.levelno == logging.WARNING
+    assert record.aws_error_code == "AccessDeniedException"  # type: ignore[attr-defined]
+    assert "don't have access" in record.getMessage()
+
+
+def test_a_bedrock_summary_has_no_fallback_reason(
+    client: Any, bedrock_log: list[logging.LogRecord]
+) -> None:
+    title, body = seed_title_and_body()
+    client.stubber.add_response("converse", _answer(FAITHFUL), _expected_request())
+
+    result = summarize_with_bedrock(
+        body, client=client, model_id=MODEL_ID, title=title, language="en", sentences=2
+    )
+
+    assert fallback_reason(result.method) is None
+    assert fallback_reason(summarize(body).method) is None
+    assert bedrock_log == []
+
+
+def test_every_fallback_reason_is_one_the_alarm_reads(client: Any) -> None:
+    _, body = seed_title_and_body()
+    for code in ("ThrottlingException", "ValidationException", "AccessDeniedException"):
+        client.stubber.add_client_error("converse", service_error_code=code, http_status_code=400)
+        result = summarize_with_bedrock(body, client=client, model_id=MODEL_ID)
+        assert fallback_reason(result.method) in FALLBACK_REASONS

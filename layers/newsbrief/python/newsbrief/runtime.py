@@ -34,6 +34,15 @@ def client(service: str) -> Any:
     return boto3.client(service)
 
 
+@cache
+def bedrock_runtime() -> Any:
+    import boto3
+
+    from newsbrief.summarizing.bedrock import client_config
+
+    return boto3.client("bedrock-runtime", config=client_config())
+
+
 @lru_cache(maxsize=1)
 def dynamodb() -> Any:
     import boto3
@@ -69,7 +78,7 @@ def summarize_stage() -> SummarizeStage:
     from newsbrief.pipeline.summarize import SummarizeStage
 
     model_id = get_settings().bedrock_model_id
-    bedrock = client("bedrock-runtime") if model_id else None
+    bedrock = bedrock_runtime() if model_id else None
     return SummarizeStage(object_store(), article_repository(), bedrock, model_id)
 
 
@@ -100,6 +109,7 @@ def idempotent(function: Callable[..., Any], config: IdempotencyConfig) -> Calla
 def reset() -> None:
     """Forgets clients and settings (tests switch endpoints and environments)."""
     client.cache_clear()
+    bedrock_runtime.cache_clear()
     dynamodb.cache_clear()
     idempotent.cache_clear()
     get_settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -61,6 +62,14 @@ def summarize_article(
     )
 
 
+@dataclass(frozen=True)
+class SummarizeOutcome:
+    """The article an event concerned, and how its new summary was made (None: none stored)."""
+
+    article_id: str | None
+    method: str | None = None
+
+
 class SummarizeStage:
     def __init__(
         self,
@@ -74,29 +83,29 @@ class SummarizeStage:
         self._bedrock_client = bedrock_client
         self._bedrock_model_id = bedrock_model_id
 
-    def handle(self, event: ObjectEvent) -> str | None:
+    def handle(self, event: ObjectEvent) -> SummarizeOutcome:
         if not event.key.startswith(PARSED_PREFIX):
             logger.warning("ignoring an object outside the parsed prefix", extra={"key": event.key})
-            return None
+            return SummarizeOutcome(None)
         article_id = article_id_from_key(event.key)
         if event.removed:
             if self._objects.summary_exists(article_id):
                 self._objects.delete_summary(article_id)
-            return article_id
+            return SummarizeOutcome(article_id)
         try:
             article = self._objects.get_parsed(article_id)
         except ObjectMissingError:
             logger.info("parsed article vanished", extra={"id": article_id})
-            return None
+            return SummarizeOutcome(None)
         if not self._articles.is_current(article.id, article.content_sha256):
             logger.info("skipping a superseded parse", extra={"id": article_id})
-            return None
+            return SummarizeOutcome(None)
         summary = summarize_article(
             article, bedrock_client=self._bedrock_client, bedrock_model_id=self._bedrock_model_id
         )
         try:
             self._articles.record_summarized(summary)
         except StaleUpdateError:
-            return None
+            return SummarizeOutcome(None)
         self._objects.put_summary(summary)
-        return article_id
+        return SummarizeOutcome(article_id, summary.method)

@@ -2,12 +2,12 @@
 
 Off unless the caller passes a ``bedrock-runtime`` client and a model id. The model's answer is
 kept only if it is faithful to the article: every number, capitalised name and quotation in it
-must occur in the article. Otherwise, and on throttling, timeouts or any other failure, the
-extractive summary is returned and ``method`` says why.
+must occur in the article. Otherwise, and on throttling, timeouts, access denied or any other
+failure, the extractive summary is returned, ``method`` ends with ``+bedrock-fallback:REASON``
+(one of ``FALLBACK_REASONS``) and the failure is logged at warning level.
 
-Timeouts and retries are the client's: create it with e.g.
-``botocore.config.Config(read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})``
-so that a slow model cannot use up the function's time.
+Timeouts and retries are the client's (``client_config`` sizes them), so that a slow model
+cannot use up the function's time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from newsbrief import aws_errors
 from newsbrief.models import SummaryLength
 from newsbrief.sentences import split_sentences
 from newsbrief.summarizing.extractive import (
@@ -45,6 +46,33 @@ _QUOTATION = re.compile(r"[\"“«„]([^\"”»“]{3,}?)[\"”»“]")
 _THROTTLING_CODES = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
 )
+# Model access not granted, or a role whose policy does not cover the model or inference profile.
+_ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "UnrecognizedClientException"})
+_FALLBACK_MARK = f"+{ABSTRACTIVE_METHOD}-fallback:"
+
+FALLBACK_METRIC = "BedrockFallbacks"
+"""The metric the summarize function counts each fallback in, with its reason as a dimension."""
+FALLBACK_REASONS = ("timeout", "throttled", "access_denied", "error", "empty", "unfaithful")
+
+# A summary of a few sentences takes Bedrock 1-5 s. Each call may take at most 25 s (two attempts
+# of 2 s to connect and 10 s to answer, with standard retry's backoff under 1 s between) before
+# its article falls back to the extractive summary; the template gives the summarize function
+# batches of 3 and 90 s when a model is on, so a whole batch of slow calls still ends in time.
+CONNECT_TIMEOUT_SECONDS = 2
+READ_TIMEOUT_SECONDS = 10
+MAX_ATTEMPTS = 2
+
+
+def client_config() -> Any:
+    """botocore configuration of the ``bedrock-runtime`` client: short timeouts, standard
+    retries (backoff with jitter, throttling and 5xx only), two attempts in all."""
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+    )
 
 
 class ConverseClient(Protocol):
@@ -93,11 +121,17 @@ def summarize_with_bedrock(
     # fail the article; the reason is kept in ``method``.
     except Exception as error:
         reason = _failure_reason(error)
-        logger.warning("bedrock summary failed (%s): %s", reason, error)
+        logger.warning(
+            "bedrock summary failed, extractive summary kept (%s): %s",
+            reason,
+            error,
+            extra={"fallback_reason": reason, "aws_error_code": aws_errors.error_code(error)},
+        )
         return _fallback(extractive, reason)
     resolved = resolve_language(language, "\n".join(body))
     summary = split_sentences(answer, resolved)[:count]
     if not summary:
+        logger.warning("bedrock answered no summary, extractive summary kept")
         return _fallback(extractive, "empty")
     unsupported = unsupported_claims(" ".join(summary), "\n".join([title or "", *body]), resolved)
     if unsupported:
@@ -152,20 +186,30 @@ def _flatten(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def fallback_reason(method: str) -> str | None:
+    """Why a summary made with ``method`` is not Bedrock's, or None if it is Bedrock's or
+    Bedrock was not asked."""
+    _, marked, reason = method.partition(_FALLBACK_MARK)
+    return reason if marked else None
+
+
 def _failure_reason(error: Exception) -> str:
     from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 
     if isinstance(error, ReadTimeoutError | ConnectTimeoutError | TimeoutError):
         return "timeout"
     if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        return "throttled" if code in _THROTTLING_CODES else "error"
+        code = aws_errors.error_code(error)
+        if code in _THROTTLING_CODES or aws_errors.is_throttling(error):
+            return "throttled"
+        if code in _ACCESS_DENIED_CODES:
+            return "access_denied"
     return "error"
 
 
 def _fallback(extractive: SummaryResult, reason: str) -> SummaryResult:
     return SummaryResult(
         sentences=extractive.sentences,
-        method=f"{extractive.method}+{ABSTRACTIVE_METHOD}-fallback:{reason}",
+        method=f"{extractive.method}{_FALLBACK_MARK}{reason}",
         language=extractive.language,
     )
