@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock
+.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock layer-lock
 
 ## help: this list of targets, one line each
 help:
@@ -28,6 +28,12 @@ $(STAMP): requirements-dev.lock pyproject.toml
 lock: $(STAMP)
 	$(UV) pip compile --universal --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) \
 		requirements-dev.txt -o requirements-dev.lock
+
+## layer-lock: resolve the layer's requirements.txt into its hashed requirements.lock for python3.13 / aarch64
+layer-lock: $(STAMP)
+	cd layers/newsbrief && $(abspath $(UV)) pip compile --python-platform aarch64-manylinux2014 \
+		--python-version 3.13 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) \
+		requirements.txt -o requirements.lock
 
 ## demo: the local stack with the sample articles uploaded, processed and reported; Ctrl-C stops
 demo: $(STAMP)

@@ -38,7 +38,12 @@ def handler_import(function_dir: Path) -> str:
     )
 
 
-def cold_seconds(snippet: str, runs: int, environment: dict[str, str] | None = None) -> list[float]:
+def cold_seconds(
+    snippet: str,
+    runs: int,
+    environment: dict[str, str] | None = None,
+    interpreter: str = sys.executable,
+) -> list[float]:
     """Seconds that ``snippet`` takes in each of ``runs`` fresh interpreters, timed inside them."""
     program = (
         f"import time\n_start = time.perf_counter()\n{snippet}\nprint(time.perf_counter() - _start)"
@@ -47,7 +52,7 @@ def cold_seconds(snippet: str, runs: int, environment: dict[str, str] | None = N
     for _ in range(runs):
         # The program is built from the benchmarks' own snippets.
         result = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", program],
+            [interpreter, "-c", program],
             capture_output=True,
             text=True,
             check=True,
