@@ -11,6 +11,9 @@ from botocore.retries.standard import (
 )
 
 _THROTTLED = ThrottledRetryableChecker()
+# A DynamoDB transaction that met another on the same item: botocore does not retry it, but the
+# same transaction passes once the other has finished.
+_CONFLICTS = frozenset({"TransactionConflictException"})
 _TRANSIENT = TransientRetryableChecker()
 
 
@@ -32,7 +35,12 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, ClientError):
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         context = RetryContext(1, parsed_response=error.response)
-        return status >= 500 or is_throttling(error) or bool(_TRANSIENT.is_retryable(context))
+        return (
+            status >= 500
+            or is_throttling(error)
+            or error_code(error) in _CONFLICTS
+            or bool(_TRANSIENT.is_retryable(context))
+        )
     if isinstance(error, BotoCoreError):
         return bool(_TRANSIENT.is_retryable(RetryContext(1, caught_exception=error)))
     return False

@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from newsbrief import aws_errors
 from newsbrief.indexing.leases import BucketBusyError
 
 logger = Logger(child=True)
@@ -26,40 +27,14 @@ logger = Logger(child=True)
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Error codes AWS answers when a call may well succeed if made again a little later.
-TRANSIENT_CODES = frozenset(
-    {
-        "InternalError",
-        "InternalFailure",
-        "InternalServerError",
-        "LimitExceededException",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestTimeout",
-        "ServiceUnavailable",
-        "SlowDown",
-        "ThrottledException",
-        "Throttling",
-        "ThrottlingException",
-        "TransactionConflictException",
-    }
-)
-
 
 def is_transient(error: Exception) -> bool:
-    """Whether the same write may succeed if tried again: throttled, a server error, a lost
-    connection or a timeout, or an index bucket leased by another writer."""
-    from botocore.exceptions import ClientError, HTTPClientError
-    from botocore.exceptions import ConnectionError as SdkConnectionError
-
-    unreachable = ConnectionError | TimeoutError | SdkConnectionError | HTTPClientError
-    if isinstance(error, BucketBusyError | unreachable):
-        return True
-    if isinstance(error, ClientError):
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        return status >= 500 or error.response.get("Error", {}).get("Code") in TRANSIENT_CODES
-    return False
+    """Whether the same write may succeed if tried again: what AWS calls transient (throttled,
+    a server error, a lost connection or a timeout), or an index bucket leased by another
+    writer."""
+    return isinstance(error, BucketBusyError | ConnectionError | TimeoutError) or (
+        aws_errors.is_transient(error)
+    )
 
 
 @dataclass(frozen=True)
