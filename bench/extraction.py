@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # local/, for the template
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from coldstart import (
@@ -104,6 +105,7 @@ def quality(scoring: ModuleType, dataset: Path, limit: int | None) -> None:
         halves[half_of(page[0])].append(page)
     per_half: dict[str, list[dict[str, float]]] = {name: [] for name in (*halves, "both")}
     cut_pages: dict[str, int] = {}
+    empties: dict[str, set[str]] = {}
     for name, extract in extractors:
         outputs: dict[str, str] = {}
         recording = _recording(extract, pages, outputs)
@@ -111,6 +113,7 @@ def quality(scoring: ModuleType, dataset: Path, limit: int | None) -> None:
         per_half["both"].append(summary)
         f1 = {row["id"]: row["f1"] for row in per_page}
         empty = {row["id"] for row in per_page if not scoring.words(outputs.get(row["id"]))}
+        empties[name] = empty
         for half, members in halves.items():
             ids = [page[0] for page in members]
             per_half[half].append(
@@ -137,6 +140,8 @@ def quality(scoring: ModuleType, dataset: Path, limit: int | None) -> None:
     print("   ends in a lower-case letter or comma, the next starts lower-case)")
     for name, count in cut_pages.items():
         print(f"{name[:17]:<17} {count:5d} of {len(pages)} pages")
+    lost = sorted(empties["newsbrief"] - empties[extractors[1][0]])
+    print(f"\npages trafilatura extracts that the parser leaves empty: {len(lost)} {lost}")
 
 
 def _recording(

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 FURNITURE_MAX_WORDS = 12
 FURNITURE_MAX_CHARS = 120
-# A learned line that ends a sentence is furniture only this short ("Thanks for reading."):
+# A learned line that ends a sentence is furniture only this short ("Thank you."):
 # a longer one is the newsroom's own text, however often it recurs.
 LEARNED_SENTENCE_MAX_WORDS = 2
 # Learned lines are a site's few lines of boilerplate; when they would take more than this share
