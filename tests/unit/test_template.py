@@ -64,10 +64,10 @@ EXPECTED_TABLE_ACCESS: dict[str, set[tuple[str, str]]] = {
         ("DynamoDBCrudPolicy", "ArticlesTable"),
         ("DynamoDBCrudPolicy", "IdempotencyTable"),
     },
+    # Its writes are idempotent by article id: it keeps no idempotency records.
     "IndexFunction": {
         ("DynamoDBCrudPolicy", "ArticlesTable"),
         ("DynamoDBCrudPolicy", "SearchIndexTable"),
-        ("DynamoDBCrudPolicy", "IdempotencyTable"),
     },
     "ApiFunction": {
         ("DynamoDBCrudPolicy", "ArticlesTable"),
@@ -738,3 +738,44 @@ def test_the_bucket_name_is_unique_per_account_and_region(template: Template) ->
     # 63 characters at most: 26 for the stack name leaves room for the longest region names.
     longest = name.replace("${AWS::StackName}", "s" * 26).replace("${AWS::AccountId}", "1" * 12)
     assert len(longest.replace("${AWS::Region}", "ap-southeast-5")) <= 63
+
+
+@pytest.fixture(scope="module")
+def transformed(monkeypatch_module: pytest.MonkeyPatch) -> Template:
+    """The template after the SAM transform, as CloudFormation receives it."""
+    from samtranslator.translator.transform import transform
+    from samtranslator.yaml_helper import yaml_parse
+
+    monkeypatch_module.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    document = yaml_parse(TEMPLATE_PATH.read_text())
+    for resource in document["Resources"].values():
+        properties = resource.get("Properties", {})
+        for uri in ("CodeUri", "ContentUri"):
+            if uri in properties:  # `sam build` puts the built code here
+                properties[uri] = "s3://bucket/key"
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    result: Template = transform(document, {}, NoManagedPolicies())
+    return result
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_api_alarms_name_the_api_as_sam_does(template: Template, transformed: Template) -> None:
+    # API Gateway's metrics carry the REST API's name: SAM names it after the stack.
+    body = transformed["Resources"]["NewsbriefApi"]["Properties"]["Body"]
+    assert "Name" not in transformed["Resources"]["NewsbriefApi"]["Properties"]
+    assert body["info"]["title"] == {"Ref": "AWS::StackName"}
+    stage = template["Resources"]["NewsbriefApi"]["Properties"]["StageName"]
+    stage_id = f"NewsbriefApi{stage}Stage"
+    assert transformed["Resources"][stage_id]["Properties"]["StageName"] == stage
+    # The web ACL is attached to that stage once it exists.
+    association = transformed["Resources"]["PublicReadWebAclAssociation"]["Properties"]
+    assert association["ResourceArn"]["Fn::Sub"].endswith(f"/stages/${{{stage_id}}}")
