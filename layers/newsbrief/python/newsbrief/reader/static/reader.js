@@ -67,7 +67,6 @@
         }
         show(result.body.summary);
         setState("done", "");
-        button.textContent = "Summary";
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") {
