@@ -28,7 +28,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
-CHROMIUM = os.environ.get("NEWSBRIEF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -124,7 +123,8 @@ class ReaderStack:
             return json.loads(response.read())
 
 
-@pytest.fixture(scope="session")
+# Module scope: the stack and the browser stop as soon as the browser tests are done.
+@pytest.fixture(scope="module")
 def reader_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderStack]:
     newsroom_port, other_port = free_port(), free_port()
     newsroom, newsroom_server = serve_newsroom(newsroom_port)
@@ -137,7 +137,10 @@ def reader_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSta
         "NEWSBRIEF_ALLOWED_ORIGINS": newsroom.origin,
     }
     env.pop("AWS_ENDPOINT_URL", None)
-    log = (tmp_path_factory.mktemp("reader-stack") / "stderr.log").open("w")
+    folder = tmp_path_factory.mktemp("reader-stack")
+    # Its banner stays apart from a developer's own running stack.
+    env["NEWSBRIEF_BANNER_FILE"] = str(folder / "banner.json")
+    log = (folder / "stderr.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "serve"],
         cwd=ROOT,
@@ -188,17 +191,23 @@ def upload_and_wait(stack: ReaderStack, banner: dict[str, str]) -> dict[str, str
     return ids
 
 
-@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("NEWSBRIEF_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        unavailable(f"{path} is missing (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    path = chromium_path()
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError as exc:
         unavailable(f"Playwright is not installed ({exc})")
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     with sync_playwright() as playwright:
         try:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         except Error as exc:
             unavailable(f"Chromium did not start: {exc}")
         yield launched

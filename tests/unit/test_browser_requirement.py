@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+CONFTEST = Path(__file__).resolve().parents[1] / "browser" / "conftest.py"
 
 
-def run_browser_test(ci: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": ci, "NEWSBRIEF_CHROMIUM": "/nonexistent/chromium"}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-rA", "tests/browser", "-k", "forbid_inline_script"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def browser_conftest() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("browser_conftest", CONFTEST)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize(("ci", "code", "outcome"), [("true", 1, "ERROR"), ("", 0, "SKIPPED")])
-def test_a_missing_browser_fails_only_in_ci(ci: str, code: int, outcome: str) -> None:
-    result = run_browser_test(ci)
-    assert result.returncode == code, result.stdout[-2000:]
-    assert outcome in result.stdout
-    assert "/nonexistent/chromium is missing" in result.stdout
+def test_a_missing_browser_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("NEWSBRIEF_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pytest.fail.Exception, match="/nonexistent/chromium is missing"):
+        browser_conftest().chromium_path()
+
+
+def test_a_missing_browser_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("NEWSBRIEF_CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(pytest.skip.Exception, match="/nonexistent/chromium is missing"):
+        browser_conftest().chromium_path()
+
+
+def test_the_system_chromium_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSBRIEF_CHROMIUM", raising=False)
+    monkeypatch.setenv("CI", "true")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no /usr/bin/chromium here")
+    assert browser_conftest().chromium_path() == "/usr/bin/chromium"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from newsbrief.models import Status
+from newsbrief.models import SearchHit, Status
 from newsbrief.service import NewsroomService, ServiceError
 from newsbrief.storage.articles import READABLE
 
@@ -170,17 +170,21 @@ class Reader:
                 detail=None,
                 kind="pending",
             )
-        neighbors = self._service.neighbors(article_id)
-        related = (
-            self._service.related(article_id, RELATED) if article.status == Status.INDEXED else []
-        )
         return self.render(
             "article.html",
             article=article,
-            neighbors=neighbors,
-            related=[hit for hit in related if hit.id != article_id],
+            neighbors=self._service.neighbors(article_id),
+            related=self._related(article_id) if article.status == Status.INDEXED else [],
             lengths=LENGTHS,
         )
+
+    def _related(self, article_id: str) -> list[SearchHit]:
+        try:
+            hits = self._service.related(article_id, RELATED)
+        except ServiceError:
+            # Not in the index after all (a duplicate, or just removed): the page does without.
+            return []
+        return [hit for hit in hits if hit.id != article_id]
 
     def summary(self, article_id: str, length: str | None) -> Page:
         self._check_id(article_id)
