@@ -1,17 +1,24 @@
 """A reader's way through the pages in headless Chromium: the front page, an article and its
-in-place summary, previous/next and related articles, search, and hostile article text."""
+in-place summary, previous/next and related articles, search, hostile article text, and the
+embeddable button on a newsroom's own page of another origin."""
 
 from __future__ import annotations
 
+import html
+import os
 import re
 from typing import Any
 
 import pytest
-from conftest import ReaderStack, open_page
+from conftest import Newsroom, ReaderStack, open_page
 from playwright.sync_api import expect
 
 SEED_TITLE = "Russia and Uzbekistan discuss steps to strengthen regional stability"
 BUTTON = "No time to read? Get a summary"
+BUDGET_URL = (
+    "https://www.harbourgazette.example/news/city/2026/03/05/"
+    "council-approves-418m-budget-ferry-terminal-delayed"
+)
 
 
 def sentences(page: Any) -> list[str]:
@@ -35,6 +42,9 @@ def test_front_page_to_an_article_and_its_summary_in_place(
     expected = reader_stack.api(f"/articles/{seed}/summary", length="medium")["summary"]
     assert sentences(page) == expected
     assert page.url.endswith(f"/read/{seed}"), "the page must not reload"
+    if os.environ.get("NEWSBRIEF_README_SCREENSHOT"):
+        # The README's picture of the article page with its summary open.
+        page.screenshot(path=os.environ["NEWSBRIEF_README_SCREENSHOT"])
 
     page.get_by_label("Short").check()
     expect(page.locator(".summary-sentences li")).to_have_count(1)
@@ -234,3 +244,56 @@ def test_article_without_a_title_in_the_file(page: Any, reader_stack: ReaderStac
     page.goto(f"{reader_stack.api_url}/read/{reader_stack.ids[name]}")
     assert page.locator("h1").inner_text().strip()
     assert page.locator(".byline").inner_text() == "By Harbour Gazette staff"
+
+
+def newsroom_page(site: Newsroom, stack: ReaderStack, path: str, article_url: str) -> str:
+    site.pages[path] = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>The Harbour Gazette</title></head>
+<body><h1>Kestrel Bay council approves $418 million budget</h1>
+<div id="newsbrief"></div>
+<script src="{stack.api_url}/widget.js" data-article-url="{html.escape(article_url)}"
+        data-target="newsbrief" defer></script>
+<p>The council voted on Thursday…</p></body></html>"""
+    return site.origin + path
+
+
+def test_widget_finds_the_article_by_its_url_and_shows_the_summary(
+    page: Any, reader_stack: ReaderStack
+) -> None:
+    url = newsroom_page(reader_stack.newsroom, reader_stack, "/news/budget.html", BUDGET_URL)
+    page.goto(url)
+    button = page.locator("#newsbrief .newsbrief-summary-button")
+    expect(button).to_have_text("No time to read? Get a summary")
+    button.click()
+    page.locator(".newsbrief-summary[data-state=done]").wait_for()
+    found = reader_stack.api("/articles", url=BUDGET_URL)["items"]
+    assert [item["id"] for item in found] == [
+        reader_stack.ids["harbour-gazette-council-budget.html"]
+    ]
+    expected = reader_stack.api(f"/articles/{found[0]['id']}/summary")["summary"]
+    shown = page.locator(".newsbrief-summary-sentences li").all_inner_texts()
+    assert [text.strip() for text in shown] == expected
+
+
+def test_widget_says_when_the_article_is_unknown(page: Any, reader_stack: ReaderStack) -> None:
+    url = newsroom_page(
+        reader_stack.newsroom, reader_stack, "/news/other.html", "https://news.example/nowhere"
+    )
+    page.goto(url)
+    page.locator(".newsbrief-summary-button").click()
+    page.locator(".newsbrief-summary[data-state=error]").wait_for()
+    assert "no summary for this article yet" in page.locator(".newsbrief-summary").inner_text()
+
+
+def test_widget_on_an_origin_not_allowed_gets_no_answer(
+    page: Any, reader_stack: ReaderStack
+) -> None:
+    url = newsroom_page(reader_stack.other_site, reader_stack, "/copy.html", BUDGET_URL)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text))
+    page.goto(url)
+    page.locator(".newsbrief-summary-button").click()
+    page.locator(".newsbrief-summary[data-state=error]").wait_for()
+    assert "the service did not answer" in page.locator(".newsbrief-summary").inner_text()
+    assert page.locator(".newsbrief-summary-sentences li").count() == 0
+    assert any("CORS" in text for text in refused)
