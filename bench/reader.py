@@ -36,7 +36,7 @@ from metering import Meter  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from local.api_gateway import ApiGateway  # noqa: E402
-from local.functions import Function, QueuePoller  # noqa: E402
+from local.functions import queue_pollers, stack_functions  # noqa: E402
 from local.moto_gaps import behave_like_aws  # noqa: E402
 from local.resources import create_resources  # noqa: E402
 from local.template import read_stack  # noqa: E402
@@ -78,30 +78,8 @@ def main() -> None:
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
         queue_urls = create_resources(spec, s3, sqs, dynamodb)
-        functions: dict[str, Function] = {}
-        for mapping in spec.mappings:
-            functions[mapping.function] = Function(
-                mapping.function,
-                mapping.code_dir,
-                mapping.handler,
-                mapping.memory_mb,
-                mapping.timeout,
-            )
-        for route in spec.routes:
-            functions.setdefault(
-                route.function, Function(route.function, route.code_dir, route.handler, 512, 28)
-            )
-        pollers = [
-            QueuePoller(
-                mapping,
-                functions[mapping.function],
-                sqs,
-                queue_urls[mapping.queue_logical_id],
-                resolver.arns[mapping.queue_logical_id],
-                retry_delay=0,
-            )
-            for mapping in spec.mappings
-        ]
+        functions = stack_functions(spec)
+        pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay=0)
         for path in samples:
             s3.put_object(
                 Bucket=spec.bucket_name,

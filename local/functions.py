@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-from local.template import ACCOUNT_ID, REGION, QueueMapping
+from local.template import ACCOUNT_ID, REGION, QueueMapping, StackSpec
 
 log = logging.getLogger("newsbrief.local")
 
@@ -215,3 +215,59 @@ class QueuePoller(threading.Thread):
         if not self.mapping.report_batch_item_failures or not isinstance(result, dict):
             return set()
         return {str(failure["itemIdentifier"]) for failure in result.get("batchItemFailures", [])}
+
+
+# The API's functions have no event source mapping to size them; API Gateway's 29 s integration
+# timeout bounds them.
+ROUTE_MEMORY_MB = 512
+ROUTE_TIMEOUT_SECONDS = 29
+
+
+def stack_functions(spec: StackSpec) -> dict[str, Function]:
+    """One runner per function of the template: queue-fed ones sized as their mapping says."""
+    functions: dict[str, Function] = {}
+    for mapping in spec.mappings:
+        functions.setdefault(
+            mapping.function,
+            Function(
+                mapping.function,
+                mapping.code_dir,
+                mapping.handler,
+                mapping.memory_mb,
+                mapping.timeout,
+            ),
+        )
+    for route in spec.routes:
+        functions.setdefault(
+            route.function,
+            Function(
+                route.function,
+                route.code_dir,
+                route.handler,
+                ROUTE_MEMORY_MB,
+                ROUTE_TIMEOUT_SECONDS,
+            ),
+        )
+    return functions
+
+
+def queue_pollers(
+    spec: StackSpec,
+    queue_arns: dict[str, str],
+    functions: dict[str, Function],
+    sqs: Any,
+    queue_urls: dict[str, str],
+    retry_delay: int,
+) -> list[QueuePoller]:
+    """One event source mapping per queue-fed function, in the template's order."""
+    return [
+        QueuePoller(
+            mapping,
+            functions[mapping.function],
+            sqs,
+            queue_urls[mapping.queue_logical_id],
+            queue_arns[mapping.queue_logical_id],
+            retry_delay=retry_delay,
+        )
+        for mapping in spec.mappings
+    ]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from local.api_gateway import ApiGateway, serve
-from local.functions import Function, QueuePoller
+from local.functions import Function, QueuePoller, queue_pollers, stack_functions
 from local.resources import create_resources
 from local.template import REGION, StackSpec, read_stack
 
@@ -140,30 +140,8 @@ def start(
     )
     queue_urls = create_resources(spec, s3, sqs, dynamodb)
 
-    functions: dict[str, Function] = {}
-
-    def function(name: str, code_dir: Path, handler: str, memory: int, timeout: int) -> Function:
-        if name not in functions:
-            functions[name] = Function(name, code_dir, handler, memory, timeout)
-        return functions[name]
-
-    pollers = []
-    for mapping in spec.mappings:
-        runner = function(
-            mapping.function, mapping.code_dir, mapping.handler, mapping.memory_mb, mapping.timeout
-        )
-        pollers.append(
-            QueuePoller(
-                mapping,
-                runner,
-                sqs,
-                queue_urls[mapping.queue_logical_id],
-                resolver.arns[mapping.queue_logical_id],
-                retry_delay=retry_delay,
-            )
-        )
-    for route in spec.routes:
-        function(route.function, route.code_dir, route.handler, 512, 29)
+    functions = stack_functions(spec)
+    pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay)
 
     origins = spec.environment.get("CORS_ALLOWED_ORIGINS", "")
     gateway = ApiGateway(

@@ -30,7 +30,7 @@ from harness import API_KEY, Api, Pipeline
 from moto import mock_aws
 
 from local.api_gateway import ApiGateway
-from local.functions import Function, QueuePoller
+from local.functions import Function, queue_pollers, stack_functions
 from local.moto_gaps import behave_like_aws
 from local.resources import create_resources
 from local.template import StackSpec, read_stack
@@ -49,23 +49,7 @@ def stack_spec() -> tuple[StackSpec, Any]:
 def functions(stack_spec: tuple[StackSpec, Any]) -> dict[str, Function]:
     spec, _ = stack_spec
     os.environ.update(spec.environment)
-    loaded: dict[str, Function] = {}
-    for mapping in spec.mappings:
-        loaded.setdefault(
-            mapping.function,
-            Function(
-                mapping.function,
-                mapping.code_dir,
-                mapping.handler,
-                mapping.memory_mb,
-                mapping.timeout,
-            ),
-        )
-    for route in spec.routes:
-        loaded.setdefault(
-            route.function, Function(route.function, route.code_dir, route.handler, 512, 29)
-        )
-    return loaded
+    return stack_functions(spec)
 
 
 @pytest.fixture
@@ -82,17 +66,7 @@ def pipeline(
         session = boto3.session.Session()
         s3, sqs, dynamodb = (session.client(name) for name in ("s3", "sqs", "dynamodb"))
         queue_urls = create_resources(spec, s3, sqs, dynamodb)
-        pollers = [
-            QueuePoller(
-                mapping,
-                functions[mapping.function],
-                sqs,
-                queue_urls[mapping.queue_logical_id],
-                resolver.arns[mapping.queue_logical_id],
-                retry_delay=0,
-            )
-            for mapping in spec.mappings
-        ]
+        pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay=0)
         gateway = ApiGateway(spec.routes, functions, API_KEY, spec.binary_media_types)
         yield Pipeline(spec, s3, sqs, dynamodb, pollers, Api(gateway))
         runtime.reset()
