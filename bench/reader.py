@@ -100,7 +100,9 @@ def main() -> None:
         for client in (runtime.client("dynamodb"), runtime.client("s3")):
             meter.attach(client)
         meter.attach(runtime.dynamodb().meta.client)
-        gateway = ApiGateway(spec.routes, functions, "bench-key", spec.binary_media_types)
+        gateway = ApiGateway(
+            spec.routes, functions, "bench-key", spec.binary_media_types, spec.gateway_responses
+        )
 
         def get(*paths: str) -> None:
             for path in paths:

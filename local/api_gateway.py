@@ -34,10 +34,10 @@ class ApiGateway:
         functions: dict[str, Function],
         api_key: str,
         binary_media_types: list[str],
-        cors_origin: str | None = None,
+        gateway_responses: dict[str, dict[str, str]] | None = None,
         stage: str = "v1",
     ) -> None:
-        self.cors_origin = cors_origin
+        self.gateway_responses = gateway_responses or {}
         self.routes = routes
         self.functions = functions
         self.api_key = api_key
@@ -49,17 +49,21 @@ class ApiGateway:
     ) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(raw_path)
         path = url.path.rstrip("/") or "/"
-        if method == "OPTIONS" and self.cors_origin and self._match("ANY", path, any_method=True):
-            return 204, self._preflight_headers(), b""
         match = self._match(method, path)
         if match is None:
-            return _error(404, "not_found", f"no route for {method} {path}")
+            return self.error(
+                "MISSING_AUTHENTICATION_TOKEN", 404, "not_found", f"no route for {method} {path}"
+            )
         route, path_parameters = match
         supplied_key = headers.get("x-api-key", "")
         if route.api_key_required and not hmac.compare_digest(supplied_key, self.api_key):
-            return _error(403, "forbidden", "a valid x-api-key header is required")
+            return self.error(
+                "INVALID_API_KEY", 403, "forbidden", "a valid x-api-key header is required"
+            )
         if len(body) > MAX_PAYLOAD_BYTES:
-            return _error(413, "payload_too_large", "request payload is too large")
+            return self.error(
+                "REQUEST_TOO_LARGE", 413, "payload_too_large", "request payload is too large"
+            )
         event = self._event(route, method, path, url.query, headers, body, path_parameters)
         event_bytes = len(json.dumps(event).encode())
         if event_bytes > MAX_EVENT_BYTES:
@@ -70,27 +74,26 @@ class ApiGateway:
                 event_bytes,
                 MAX_EVENT_BYTES,
             )
-            return _error(500, "internal_error", "Internal server error")
+            return self.error("DEFAULT_5XX", 500, "internal_error", "Internal server error")
         result = self.functions[route.function].invoke(event)
         return _response(result)
 
-    def _match(
-        self, method: str, path: str, any_method: bool = False
-    ) -> tuple[Route, dict[str, str]] | None:
+    def error(
+        self, kind: str, status: int, code: str, message: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """An error the gateway answers itself, with the template's headers for its response
+        type (or for DEFAULT_4XX / DEFAULT_5XX when the type has none of its own)."""
+        default = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+        extra = self.gateway_responses.get(kind, self.gateway_responses.get(default, {}))
+        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        return status, {"Content-Type": "application/json", **extra}, body
+
+    def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
             found = route.pattern.match(path)
-            if found and (any_method or route.method in (method, "ANY")):
+            if found and route.method in (method, "ANY"):
                 return route, found.groupdict()
         return None
-
-    def _preflight_headers(self) -> dict[str, str]:
-        """What the API's CORS configuration answers to a preflight request."""
-        return {
-            "Access-Control-Allow-Origin": str(self.cors_origin),
-            "Access-Control-Allow-Methods": "GET,POST,DELETE,OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type,X-Api-Key,Authorization",
-            "Access-Control-Max-Age": "600",
-        }
 
     def _event(
         self,
@@ -142,11 +145,6 @@ class ApiGateway:
         }
 
 
-def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    return status, {"Content-Type": "application/json"}, body
-
-
 def _response(result: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
     headers = {name: str(value) for name, value in (result.get("headers") or {}).items()}
     for name, values in (result.get("multiValueHeaders") or {}).items():
@@ -164,7 +162,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_PAYLOAD_BYTES:
-            status, headers, body = _error(413, "payload_too_large", "request payload is too large")
+            status, headers, body = self.gateway.error(
+                "REQUEST_TOO_LARGE", 413, "payload_too_large", "request payload is too large"
+            )
             self.close_connection = True
         else:
             request_body = self.rfile.read(length) if length else b""
@@ -177,7 +177,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     )
                 except Exception:
                     log.exception("%s %s failed in the API function", self.command, self.path)
-                    status, headers, body = _error(500, "internal_error", "internal server error")
+                    status, headers, body = self.gateway.error(
+                        "DEFAULT_5XX", 500, "internal_error", "internal server error"
+                    )
         self.send_response(status)
         for name, value in headers.items():
             if name.lower() != "content-length":

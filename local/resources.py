@@ -37,6 +37,22 @@ def create_resources(spec: StackSpec, s3: Any, sqs: Any, dynamodb: Any) -> dict[
             Bucket=spec.bucket_name,
             PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"],
         )
+    if "CorsConfiguration" in properties:
+        s3.put_bucket_cors(
+            Bucket=spec.bucket_name,
+            CORSConfiguration={
+                "CORSRules": [
+                    {
+                        "ID": rule["Id"],
+                        "AllowedMethods": rule["AllowedMethods"],
+                        "AllowedOrigins": [origin.strip() for origin in rule["AllowedOrigins"]],
+                        "AllowedHeaders": rule.get("AllowedHeaders", []),
+                        "MaxAgeSeconds": int(rule.get("MaxAge", 0)),
+                    }
+                    for rule in properties["CorsConfiguration"]["CorsRules"]
+                ]
+            },
+        )
 
     queue_urls: dict[str, str] = {}
     # Dead-letter queues first: the others name them in their redrive policy.

@@ -124,10 +124,11 @@ def start(
     host, port = moto_server.get_host_and_port()  # port 0 picks a free one
     endpoint = f"http://{host}:{port}"
 
-    spec, resolver = read_stack(TEMPLATE, STACK_NAME)
     # The AllowedOrigins parameter, as `sam deploy --parameter-overrides` would set it.
-    if os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
-        spec.environment["CORS_ALLOWED_ORIGINS"] = os.environ["NEWSBRIEF_ALLOWED_ORIGINS"]
+    origins = os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS")
+    spec, resolver = read_stack(
+        TEMPLATE, STACK_NAME, {"AllowedOrigins": origins} if origins else {}
+    )
     _configure_environment(endpoint, spec)
 
     from newsbrief import runtime
@@ -143,13 +144,8 @@ def start(
     functions = stack_functions(spec)
     pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay)
 
-    origins = spec.environment.get("CORS_ALLOWED_ORIGINS", "")
     gateway = ApiGateway(
-        spec.routes,
-        functions,
-        api_key,
-        spec.binary_media_types,
-        cors_origin=origins.split(",")[0].strip() or None,
+        spec.routes, functions, api_key, spec.binary_media_types, spec.gateway_responses
     )
     http_server = serve(gateway, "127.0.0.1", api_port)
     stack = LocalStack(

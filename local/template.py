@@ -100,12 +100,19 @@ class StackSpec:
     routes: list[Route] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
     binary_media_types: list[str] = field(default_factory=list)
+    # The headers of each gateway response type (DEFAULT_4XX, INVALID_API_KEY, ...).
+    gateway_responses: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class Resolver:
     """Resolves the intrinsic functions the template uses, for one local stack."""
 
-    def __init__(self, template: dict[str, Any], stack_name: str) -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        stack_name: str,
+        parameter_overrides: dict[str, str] | None = None,
+    ) -> None:
         self.template = template
         self.stack_name = stack_name
         self.resources: dict[str, Any] = template.get("Resources", {})
@@ -113,6 +120,7 @@ class Resolver:
             name: str(spec.get("Default", ""))
             for name, spec in template.get("Parameters", {}).items()
         }
+        self.parameters.update(parameter_overrides or {})
         self.pseudo = {
             "AWS::StackName": stack_name,
             "AWS::AccountId": ACCOUNT_ID,
@@ -222,10 +230,15 @@ def _function_properties(template: dict[str, Any], properties: dict[str, Any]) -
     return merged
 
 
-def read_stack(template_path: Path, stack_name: str) -> tuple[StackSpec, Resolver]:
-    """The local stack's resources, in the order they can be created."""
+def read_stack(
+    template_path: Path, stack_name: str, parameter_overrides: dict[str, str] | None = None
+) -> tuple[StackSpec, Resolver]:
+    """The local stack's resources, in the order they can be created, with the template's
+    parameters at their defaults but for ``parameter_overrides`` (as `sam deploy` takes them)."""
     template = load_template(template_path)
-    resolver = Resolver(template, stack_name)
+    # The template asks for the stack's name as a parameter too, as samconfig.toml supplies it.
+    parameters = {"StackName": stack_name, **(parameter_overrides or {})}
+    resolver = Resolver(template, stack_name, parameters)
     root = template_path.parent
     resources = resolver.resources
     bucket_id = next(
@@ -281,6 +294,16 @@ def read_stack(template_path: Path, stack_name: str) -> tuple[StackSpec, Resolve
                 media.replace("~1", "/") for media in properties.get("BinaryMediaTypes", [])
             ]
             api_key_by_default = bool(properties.get("Auth", {}).get("ApiKeyRequired", False))
+            spec.gateway_responses = {
+                kind: {
+                    # A header's value is a quoted literal, as API Gateway mapping values are.
+                    name: str(value).strip("'")
+                    for name, value in response.get("ResponseParameters", {})
+                    .get("Headers", {})
+                    .items()
+                }
+                for kind, response in properties.get("GatewayResponses", {}).items()
+            }
 
     for logical_id, resource in resources.items():
         if resource["Type"] != "AWS::Serverless::Function":

@@ -67,7 +67,9 @@ def pipeline(
         s3, sqs, dynamodb = (session.client(name) for name in ("s3", "sqs", "dynamodb"))
         queue_urls = create_resources(spec, s3, sqs, dynamodb)
         pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay=0)
-        gateway = ApiGateway(spec.routes, functions, API_KEY, spec.binary_media_types)
+        gateway = ApiGateway(
+            spec.routes, functions, API_KEY, spec.binary_media_types, spec.gateway_responses
+        )
         yield Pipeline(spec, s3, sqs, dynamodb, pollers, Api(gateway))
         runtime.reset()
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Two origins, as `AllowedOrigins` takes them: CORS must answer the second as well as the first.
+ALLOWED_ORIGINS = ("http://localhost:3000", "https://newsroom.example")
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +33,7 @@ def local_stack(
         "NEWSBRIEF_S3_PORT": "0",
         "NEWSBRIEF_API_PORT": "0",
         "NEWSBRIEF_BANNER_FILE": str(banner_file),
+        "NEWSBRIEF_ALLOWED_ORIGINS": ",".join(ALLOWED_ORIGINS),
     }
     env.pop("AWS_ENDPOINT_URL", None)
     # The stack's output and log (its functions' JSON logs) stay readable after a failure.

@@ -96,3 +96,79 @@ def test_presigned_upload_goes_straight_to_the_bucket(local_stack: dict[str, str
 
     unauthorised = requests.post(local_stack["api_url"] + "/uploads", timeout=30)
     assert unauthorised.status_code == 403
+
+
+def preflight(url: str, origin: str, method: str = "POST") -> Any:
+    import requests
+
+    return requests.options(
+        url,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type,x-api-key",
+        },
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:3000", "https://newsroom.example"])
+@pytest.mark.parametrize("path", ["/articles", "/articles/some-id/related", "/uploads"])
+def test_the_api_answers_preflights_from_every_allowed_origin(
+    local_stack: dict[str, str], origin: str, path: str
+):
+    response = preflight(local_stack["api_url"] + path, origin)
+    assert response.status_code in (200, 204), response.text
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    allowed_headers = response.headers["Access-Control-Allow-Headers"].lower()
+    assert {"content-type", "x-api-key"} <= {h.strip() for h in allowed_headers.split(",")}
+
+
+def test_the_api_allows_no_other_origin(local_stack: dict[str, str]):
+    import requests
+
+    response = preflight(local_stack["api_url"] + "/articles", "https://elsewhere.example")
+    assert "Access-Control-Allow-Origin" not in response.headers
+    listing = requests.get(
+        local_stack["api_url"] + "/articles",
+        headers={"Origin": "https://elsewhere.example"},
+        timeout=30,
+    )
+    assert listing.status_code == 200
+    assert "Access-Control-Allow-Origin" not in listing.headers
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("POST", "/articles?filename=a.txt", 403, "forbidden"),
+        ("GET", "/no/such/route", 404, "not_found"),
+    ],
+)
+def test_errors_the_gateway_answers_itself_are_readable_cross_origin(
+    local_stack: dict[str, str], method: str, path: str, status: int, code: str
+):
+    import requests
+
+    response = requests.request(
+        method,
+        local_stack["api_url"] + path,
+        headers={"Origin": "https://newsroom.example"},
+        data=b"text",
+        timeout=30,
+    )
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_bucket_accepts_upload_forms_from_allowed_origins_only(local_stack: dict[str, str]):
+    bucket_url = f"{local_stack['s3_endpoint']}/{local_stack['bucket']}"
+    allowed = preflight(bucket_url, "https://newsroom.example")
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://newsroom.example"
+    assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
+    refused = preflight(bucket_url, "https://elsewhere.example")
+    assert refused.status_code == 403
+    assert preflight(bucket_url, "https://newsroom.example", method="DELETE").status_code == 403

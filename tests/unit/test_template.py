@@ -513,7 +513,10 @@ def test_api_routes_and_their_api_keys(template: Template) -> None:
         for event in events
     }
     assert len(routes) == len(events)
-    assert routes == EXPECTED_ROUTES
+    # Preflights carry no API key, whatever the route they ask about requires.
+    assert routes == EXPECTED_ROUTES | {
+        ("OPTIONS", path, False) for path in {path for _, path, _ in EXPECTED_ROUTES}
+    } - {("OPTIONS", "/openapi.json", False), ("OPTIONS", "/swagger", False)}
 
 
 def test_reader_pages_are_public_reads_of_the_same_api(template: Template) -> None:
@@ -722,7 +725,15 @@ def test_stack_deletion_keeps_the_bucket_and_the_tables(template: Template) -> N
         if resource.get("DeletionPolicy") == "Retain"
         and resource.get("UpdateReplacePolicy") == "Retain"
     }
-    assert kept == {"ArticlesBucket", "ArticlesTable", "SearchIndexTable", "IdempotencyTable"}
+    # Beside the data, the account-wide API Gateway logging role that other APIs rely on.
+    assert kept == {
+        "ArticlesBucket",
+        "ArticlesTable",
+        "SearchIndexTable",
+        "IdempotencyTable",
+        "ApiGatewayCloudWatchRole",
+        "ApiGatewayAccount",
+    }
     for table in resources_of_type(template, "AWS::DynamoDB::Table").values():
         assert table["Properties"]["DeletionProtectionEnabled"] == {
             "Ref": "TableDeletionProtection"
@@ -779,3 +790,124 @@ def test_the_api_alarms_name_the_api_as_sam_does(template: Template, transformed
     # The web ACL is attached to that stage once it exists.
     association = transformed["Resources"]["PublicReadWebAclAssociation"]["Properties"]
     assert association["ResourceArn"]["Fn::Sub"].endswith(f"/stages/${{{stage_id}}}")
+
+
+# ---------------------------------------------------------------- names, logs, CORS, limits
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [
+        ("newsbrief", True),
+        ("a", True),
+        ("news-brief-2", True),
+        ("s" * 26, True),
+        ("s" * 27, False),
+        ("NewsBrief", False),
+        ("-newsbrief", False),
+        ("newsbrief-", False),
+        ("news_brief", False),
+    ],
+)
+def test_the_stack_name_rule_is_enforced(template: Template, name: str, accepted: bool) -> None:
+    parameter = template["Parameters"]["StackName"]
+    assert "Default" not in parameter
+    assert bool(re.fullmatch(parameter["AllowedPattern"], name)) is accepted
+    # The rule ties the checked parameter to the stack's real name.
+    (assertion,) = template["Rules"]["StackNameMatchesTheStack"]["Assertions"]
+    assert assertion["Assert"] == {"Fn::Equals": [{"Ref": "StackName"}, {"Ref": "AWS::StackName"}]}
+
+
+def test_samconfig_supplies_the_stack_name_parameter() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    stack = config["default"]["global"]["parameters"]["stack_name"]
+    overrides = config["default"]["deploy"]["parameters"]["parameter_overrides"]
+    assert f'StackName="{stack}"' in overrides
+
+
+def test_api_access_logs_go_to_their_log_group_once_the_account_role_is_set(
+    template: Template, transformed: Template
+) -> None:
+    resources = template["Resources"]
+    setting = resources["NewsbriefApi"]["Properties"]["AccessLogSetting"]["Fn::If"]
+    assert setting[0] == "HasApiAccessLogs"
+    assert setting[1]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    assert json.loads(setting[1]["Format"])["status"] == "$context.status"
+    assert setting[2] == {"Ref": "AWS::NoValue"}
+    assert resources["ApiAccessLogGroup"]["Properties"]["RetentionInDays"] == 30
+    role = resources["ApiGatewayCloudWatchRole"]
+    assert role["Condition"] == resources["ApiGatewayAccount"]["Condition"]
+    assert role["Properties"]["ManagedPolicyArns"][0]["Fn::Sub"].endswith(
+        "policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    )
+    account = resources["ApiGatewayAccount"]
+    assert account["Properties"]["CloudWatchRoleArn"] == {
+        "Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]
+    }
+    # The account setting serves every API of the account and region: kept on deletion.
+    assert account["DeletionPolicy"] == role["DeletionPolicy"] == "Retain"
+    # The stage waits for the account setting when the stack makes it.
+    ready = resources["ApiLoggingRoleReady"]["Metadata"]["AccountSettings"]["Fn::If"]
+    assert ready == [account["Condition"], {"Ref": "ApiGatewayAccount"}, ""]
+    assert transformed["Resources"]["NewsbriefApi"]["DependsOn"] == "ApiLoggingRoleReady"
+    assert set(template["Parameters"]["ApiAccessLogs"]["AllowedValues"]) == {
+        "create-role",
+        "account-role",
+        "off",
+    }
+
+
+def test_every_gateway_error_is_readable_cross_origin(template: Template) -> None:
+    responses = template["Resources"]["NewsbriefApi"]["Properties"]["GatewayResponses"]
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "INVALID_API_KEY", "THROTTLED"} <= set(responses)
+    for kind, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers == {"Access-Control-Allow-Origin": "'*'"}, kind
+
+
+def test_preflights_reach_the_api_function_for_each_of_its_paths(template: Template) -> None:
+    # The function's CORS configuration answers every allowed origin; the gateway's would
+    # answer one only.
+    assert "Cors" not in template["Resources"]["NewsbriefApi"]["Properties"]
+    events = template["Resources"]["ApiFunction"]["Properties"]["Events"].values()
+    preflights = {e["Properties"]["Path"] for e in events if e["Properties"]["Method"] == "OPTIONS"}
+    routes = {
+        path for method, path, _ in EXPECTED_ROUTES if path not in ("/openapi.json", "/swagger")
+    }
+    assert preflights == routes
+    reader_events = template["Resources"]["ReaderFunction"]["Properties"]["Events"].values()
+    assert all(e["Properties"]["Method"] == "GET" for e in reader_events)
+
+
+def test_the_bucket_takes_presigned_forms_from_the_allowed_origins(template: Template) -> None:
+    (rule,) = template["Resources"]["ArticlesBucket"]["Properties"]["CorsConfiguration"][
+        "CorsRules"
+    ]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == {"Fn::Split": [",", {"Ref": "AllowedOrigins"}]}
+
+
+def test_old_layer_versions_are_deleted(template: Template) -> None:
+    assert template["Resources"]["SharedLayer"]["Properties"]["RetentionPolicy"] == "Delete"
+
+
+def test_default_concurrency_fits_a_new_account(template: Template) -> None:
+    parameters = template["Parameters"]
+    stage_limit = parameters["StageMaximumConcurrency"]
+    for function in WORKER_QUEUES:
+        (event,) = template["Resources"][function]["Properties"]["Events"].values()
+        scaling = event["Properties"]["ScalingConfig"]
+        assert scaling["MaximumConcurrency"] == {"Ref": "StageMaximumConcurrency"}
+    # Lambda's lowest MaximumConcurrency is 2; a new account runs 10 at once in all, and the
+    # API and reader functions need some of them.
+    assert stage_limit["MinValue"] == 2
+    assert 3 * stage_limit["Default"] <= 10 - 4
+    reserved = template["Resources"]["ApiFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    assert reserved["Fn::If"] == [
+        "HasApiReservedConcurrency",
+        {"Ref": "ApiReservedConcurrency"},
+        {"Ref": "AWS::NoValue"},
+    ]
+    assert parameters["ApiReservedConcurrency"]["Default"] == 0

@@ -191,10 +191,10 @@ def _configured_client() -> Any:
     )
 
 
-def test_the_client_has_short_timeouts_and_bounded_standard_retries() -> None:
+def test_the_client_has_short_timeouts_and_bounded_adaptive_retries() -> None:
     config = _configured_client().meta.config
     assert (config.connect_timeout, config.read_timeout) == (2, 10)
-    assert config.retries == {"mode": "standard", "total_max_attempts": 2}
+    assert config.retries == {"mode": "adaptive", "total_max_attempts": 2}
     # Two attempts of connect + read, with backoff, fit the summarize function's batch budget.
     assert MAX_ATTEMPTS * (CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS) + 1 <= 90 / 3
 
@@ -206,7 +206,7 @@ def test_the_runtime_builds_its_bedrock_client_with_that_config() -> None:
     try:
         config = runtime.bedrock_runtime().meta.config
         assert (config.connect_timeout, config.read_timeout) == (2, 10)
-        assert config.retries["mode"] == "standard"
+        assert config.retries["mode"] == "adaptive"
     finally:
         runtime.reset()
 

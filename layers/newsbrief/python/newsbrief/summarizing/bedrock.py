@@ -55,7 +55,7 @@ FALLBACK_METRIC = "BedrockFallbacks"
 FALLBACK_REASONS = ("timeout", "throttled", "access_denied", "error", "empty", "unfaithful")
 
 # A summary of a few sentences takes Bedrock 1-5 s. Each call may take at most 25 s (two attempts
-# of 2 s to connect and 10 s to answer, with standard retry's backoff under 1 s between) before
+# of 2 s to connect and 10 s to answer, with the retry's backoff under 1 s between) before
 # its article falls back to the extractive summary; the template gives the summarize function
 # batches of 3 and 90 s when a model is on, so a whole batch of slow calls still ends in time.
 CONNECT_TIMEOUT_SECONDS = 2
@@ -64,14 +64,15 @@ MAX_ATTEMPTS = 2
 
 
 def client_config() -> Any:
-    """botocore configuration of the ``bedrock-runtime`` client: short timeouts, standard
-    retries (backoff with jitter, throttling and 5xx only), two attempts in all."""
+    """botocore configuration of the ``bedrock-runtime`` client: short timeouts, adaptive
+    retries (backoff with jitter on throttling and 5xx, and a client-side rate that slows the
+    function's later calls once the model throttles), two attempts in all."""
     from botocore.config import Config
 
     return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        retries={"mode": "adaptive", "total_max_attempts": MAX_ATTEMPTS},
     )
 
 
