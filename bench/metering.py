@@ -1,17 +1,19 @@
 """Counts the AWS requests a run makes and what DynamoDB would bill for them.
 
-moto does not size consumed capacity, so units are computed the way DynamoDB bills them: writes
-per started 1 KB of the item written (the larger of before and after for updates), reads per
-started 4 KB (half for eventually consistent reads), query results summed before rounding.
+moto does not size consumed capacity, so units are computed the way DynamoDB bills them, with the
+index's own sizing rules (newsbrief.indexing.capacity): writes per started 1 KB of the item written
+(the larger of before and after for updates), reads per started 4 KB (half for eventually
+consistent reads), query results summed before rounding.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from newsbrief.indexing.capacity import item_size, read_units, write_units
 
 # us-east-1 list prices (on-demand DynamoDB since its November 2024 price cut; S3 Standard,
 # SQS standard, Lambda arm64), as published on the AWS pricing pages.
@@ -25,41 +27,6 @@ LAMBDA_ARM_PER_GB_SECOND = 0.0000133334
 LAMBDA_PER_MILLION_REQUESTS = 0.20
 
 S3_WRITE_OPERATIONS = {"PutObject", "CopyObject", "PostObject", "ListObjectsV2", "ListObjects"}
-
-
-def attribute_size(value: Any) -> int:
-    """DynamoDB's size of one attribute value in its wire form ({"S": ...} and so on)."""
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode("utf-8"))
-    if kind == "N":
-        return math.ceil(len(inner.lstrip("-").replace(".", "")) / 2) + 1
-    if kind == "B":
-        return len(inner)
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind in ("SS", "NS", "BS"):
-        return sum(attribute_size({kind[0]: element}) for element in inner)
-    if kind == "L":
-        return 3 + sum(1 + attribute_size(element) for element in inner)
-    if kind == "M":
-        return 3 + sum(len(name) + 1 + attribute_size(element) for name, element in inner.items())
-    return 0
-
-
-def item_size(item: dict[str, Any] | None) -> int:
-    if not item:
-        return 0
-    return sum(len(name.encode()) + attribute_size(value) for name, value in item.items())
-
-
-def write_units(size: int) -> int:
-    return max(1, math.ceil(size / 1024))
-
-
-def read_units(size: int, consistent: bool) -> float:
-    units = max(1, math.ceil(size / 4096))
-    return units if consistent else units / 2
 
 
 @dataclass
@@ -120,15 +87,17 @@ class Meter:
         elif name == "GetItem":
             consistent = bool(request.get("ConsistentRead"))
             size = item_size(parsed.get("Item"))
-            self.read_units[request.get("TableName", "?")] += read_units(size, consistent)
+            units = read_units(size, consistent=consistent)
+            self.read_units[request.get("TableName", "?")] += units
         elif name in ("Query", "Scan"):
             consistent = bool(request.get("ConsistentRead"))
             size = sum(item_size(item) for item in parsed.get("Items", []))
-            self.read_units[request.get("TableName", "?")] += read_units(size, consistent)
+            units = read_units(size, consistent=consistent)
+            self.read_units[request.get("TableName", "?")] += units
         elif name == "BatchGetItem":
             for table, items in parsed.get("Responses", {}).items():
                 for item in items:
-                    self.read_units[table] += read_units(item_size(item), False)
+                    self.read_units[table] += read_units(item_size(item))
 
     def _current_item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         self._busy = True

@@ -39,10 +39,14 @@ def _value_size(value: AttributeValue) -> int:
         return sum(len(s.encode()) for s in data)
     if kind == "BS":
         return sum(len(b) for b in data)
+    if kind == "NS":
+        return sum(_value_size({"N": number}) for number in data)
     raise ValueError(f"unsupported attribute type {kind}")
 
 
-def item_size(item: Item) -> int:
+def item_size(item: Item | None) -> int:
+    if not item:
+        return 0
     return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
 
 
