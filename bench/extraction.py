@@ -2,8 +2,9 @@
 on the same pages in one run (bag-of-words F1 and pages/s, scored by the shared evaluation
 script), on the half of the dev pages the parser was tuned on, on the other half and on both;
 how many pages each extractor cuts sentences in two; the parser's speed relative to
-trafilatura, timed page by page in turns so that a busy machine slows both alike; then the
-parser's cold-start cost next to boto3's.
+trafilatura, timed page by page in turns so that a busy machine slows both alike; the Lambda
+cost of parsing 1,000 pages beside the whole pipeline's cost per 1,000 articles (bench/pipeline.py's
+run in moto); then the parser's cold-start cost next to boto3's.
 
     .venv/bin/python bench/extraction.py                  # all 790 dev pages
     .venv/bin/python bench/extraction.py --limit 100 --runs 3
@@ -200,7 +201,15 @@ def parsing_cost(cpu_seconds_per_page: float) -> None:
         f"(arm64 list price, {PRICES_DATE})"
     )
     print(f"{seconds:8.1f} s of duration  ${cost:.4f}")
-    print("   (the whole pipeline's cost per 1,000 articles: bench/pipeline.py, in moto)")
+    # Imported here: it sets the fake AWS environment moto runs in, which only this figure needs.
+    from pipeline import DEFAULT_COPIES, cost_per_thousand
+
+    pipeline_rows = cost_per_thousand(DEFAULT_COPIES, show_stages=False)
+    pipeline_cost = sum(dollars for _, _, dollars in pipeline_rows)
+    print(
+        f"the whole pipeline per 1,000 articles (bench/pipeline.py's run, in moto): "
+        f"${pipeline_cost:.4f}, of which parsing 1,000 pages is {cost / pipeline_cost:.1%}"
+    )
 
 
 def cold_start(runs: int) -> None:

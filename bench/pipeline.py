@@ -51,19 +51,16 @@ from local.template import read_stack  # noqa: E402
 from newsbrief import runtime  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
+DEFAULT_COPIES = 5
 CONTENT_TYPES = {".html": "text/html", ".md": "text/markdown", ".json": "application/json"}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--copies", type=int, default=5)
-    parser.add_argument("--import-runs", type=int, default=5)
-    args = parser.parse_args()
-
+def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, float]]:
+    """Runs the sample articles (``copies`` copies under distinct keys) through every stage's
+    real handler in moto and returns (label, quantity, dollars) per 1,000 indexed articles."""
     spec, resolver = read_stack(ROOT / "template.yaml", "newsbrief")
     os.environ.update(spec.environment)
     samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
-
     behave_like_aws()
     with mock_aws():
         runtime.reset()
@@ -91,7 +88,7 @@ def main() -> None:
                 resolver.arns[mapping.queue_logical_id],
                 retry_delay=0,
             )
-        for copy in range(args.copies):
+        for copy in range(copies):
             for path in samples:
                 s3.put_object(
                     Bucket=spec.bucket_name,
@@ -99,26 +96,29 @@ def main() -> None:
                     Body=path.read_bytes(),
                     ContentType=CONTENT_TYPES.get(path.suffix, "text/plain"),
                 )
-        uploads = args.copies * len(samples)
+        uploads = copies * len(samples)
         articles_table = runtime.article_repository()
 
-        print(f"Pipeline on {uploads} uploads ({len(samples)} samples × {args.copies}), in moto\n")
-        print(f"{'stage':<20}{'seconds':>9}{'articles/s':>12}{'batches':>9}")
+        if show_stages:
+            print(f"Pipeline on {uploads} uploads ({len(samples)} samples × {copies}), in moto\n")
+            print(f"{'stage':<20}{'seconds':>9}{'articles/s':>12}{'batches':>9}")
         for name in ("ParseFunction", "SummarizeFunction", "IndexFunction"):
             poller = pollers[name]
             started = time.perf_counter()
             while poller.poll_once():
                 pass
             elapsed = time.perf_counter() - started
-            print(f"{name:<20}{elapsed:>9.2f}{uploads / elapsed:>12.1f}{poller.batches:>9}")
+            if show_stages:
+                print(f"{name:<20}{elapsed:>9.2f}{uploads / elapsed:>12.1f}{poller.batches:>9}")
         indexed = sum(
             1
-            for copy in range(args.copies)
+            for copy in range(copies)
             for path in samples
             for article_id in articles_table.ids_for_source_key(f"incoming/copy-{copy}/{path.name}")
             if (articles_table.get(article_id) or {}).get("status") == "indexed"
         )
-        print(f"\nindexed articles: {indexed} of {uploads} uploads")
+        if show_stages:
+            print(f"\nindexed articles: {indexed} of {uploads} uploads")
 
     per_thousand = 1000 / max(indexed, 1)
     lambda_cost = sum(
@@ -126,7 +126,6 @@ def main() -> None:
         + f.invocations * LAMBDA_PER_MILLION_REQUESTS / 1e6
         for f in functions.values()
     )
-    print(f"\nAWS cost of 1,000 articles (us-east-1 list prices, {PRICES_DATE})")
     rows = [
         (
             "S3 requests",
@@ -154,11 +153,20 @@ def main() -> None:
             lambda_cost,
         ),
     ]
-    total = 0.0
+    return [(label, quantity * per_thousand, cost * per_thousand) for label, quantity, cost in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=DEFAULT_COPIES)
+    parser.add_argument("--import-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    rows = cost_per_thousand(args.copies, show_stages=True)
+    print(f"\nAWS cost of 1,000 articles (us-east-1 list prices, {PRICES_DATE})")
     for label, quantity, cost in rows:
-        total += cost * per_thousand
-        print(f"  {label:<20}{quantity * per_thousand:>12.1f}   ${cost * per_thousand:.4f}")
-    print(f"  {'total':<20}{'':>12}   ${total:.4f}")
+        print(f"  {label:<20}{quantity:>12.1f}   ${cost:.4f}")
+    print(f"  {'total':<20}{'':>12}   ${sum(cost for _, _, cost in rows):.4f}")
     print("  (Lambda GB-s from this machine's wall time at the template's memory sizes)")
 
     print("\nCold import (median of fresh interpreters; handlers in Lambda's environment)")
