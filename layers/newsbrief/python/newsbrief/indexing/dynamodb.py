@@ -26,13 +26,14 @@ from __future__ import annotations
 import hashlib
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from newsbrief.indexing.analyzer import ParsedQuery, contains_phrase, parse_query, phrase_keys
-from newsbrief.indexing.capacity import CapacityMeter, Item, item_size
+from newsbrief.indexing.batches import BatchIO
+from newsbrief.indexing.capacity import CapacityMeter, item_size
 from newsbrief.indexing.cursor import decode_cursor, encode_cursor
 from newsbrief.indexing.documents import AnalyzedDocument, analyze, tag_term
 from newsbrief.indexing.leases import BucketLeases
@@ -76,8 +77,6 @@ EPOCH_2020_MS = 1_577_836_800_000
 DOCS_PER_RUN = 256
 # Runs larger than this are split by term, well under DynamoDB's 400 KB item limit.
 MAX_RUN_BYTES = 300_000
-BATCH_GET_KEYS = 100
-BATCH_WRITE_ITEMS = 25
 # Phrase queries check word order in the stored articles, this many candidates at a time.
 PHRASE_CHECK_CHUNK = 100
 # A removal waits this long for a bucket another writer is merging (merges take a second or
@@ -220,6 +219,7 @@ class DynamoDBSearchIndex:
         self._clock = clock
         self.meter = meter or CapacityMeter()
         self._leases = BucketLeases(client, table_name, self.meter, clock)
+        self._io = BatchIO(client, table_name, self.meter)
         self._last_run_ms = 0
 
     # ------------------------------------------------------------------ public interface
@@ -370,7 +370,7 @@ class DynamoDBSearchIndex:
                 outcomes[analyzed.doc.id] = IndexOutcome(id=analyzed.doc.id, duplicate_of=original)
         for analyzed in to_index:
             outcomes[analyzed.doc.id] = IndexOutcome(id=analyzed.doc.id, duplicate_of=None)
-        self._write_items(
+        self._io.put(
             [self._id_item(a, None, original) for a, original in duplicates], kind="record"
         )
         return to_index, reused
@@ -407,7 +407,7 @@ class DynamoDBSearchIndex:
         refs: dict[str, int] = dict(reused)
         for position, analyzed in enumerate(new):
             refs[analyzed.doc.id] = run_ms << 8 | position
-        self._write_items([self._doc_item(refs[a.doc.id], a) for a in new[1:]], kind="article")
+        self._io.put([self._doc_item(refs[a.doc.id], a) for a in new[1:]], kind="article")
         run = Run(doc_count=len(batch), total_length=sum(a.length for a in batch))
         for analyzed in batch:
             doc = analyzed.doc
@@ -429,9 +429,9 @@ class DynamoDBSearchIndex:
             for bucket, part in parts.items()
             for item in self._run_items(0, bucket, run_id, part)
         ]
-        self._write_items(run_items, kind="postings")
+        self._io.put(run_items, kind="postings")
         # The record goes last: a batch that fails before it is indexed again on retry.
-        self._write_items([self._id_item(a, refs[a.doc.id], None) for a in batch], kind="record")
+        self._io.put([self._id_item(a, refs[a.doc.id], None) for a in batch], kind="record")
         share = min(1.0, len(batch) / self.layout.full_batch)
         for bucket in parts:
             if _stable_chance(f"{run_id}|0|{bucket}", share / self.layout.merge_every[0]):
@@ -530,13 +530,13 @@ class DynamoDBSearchIndex:
         newest = max(item["sk"]["S"] for item in items)
         if last:
             fresh = self._run_items(level, bucket, newest, merged)
-            self._write_items(fresh, kind="merge")
+            self._io.put(fresh, kind="merge")
             kept = {item["sk"]["S"] for item in fresh}
-            self._delete_items([i for i in items if i["sk"]["S"] not in kept], kind="merge")
+            self._io.delete([i for i in items if i["sk"]["S"] not in kept], kind="merge")
             return newest, []
         children = split_run(merged, {t: self._bucket(t, level + 1) for t in merged.postings})
         child_run_id = f"{newest}.{bucket:x}"
-        self._write_items(
+        self._io.put(
             [
                 item
                 for child, run in children.items()
@@ -544,7 +544,7 @@ class DynamoDBSearchIndex:
             ],
             kind="merge",
         )
-        self._delete_items(items, kind="merge")
+        self._io.delete(items, kind="merge")
         return child_run_id, list(children)
 
     def _remove(self, records: Iterable[IdRecord]) -> None:
@@ -563,10 +563,8 @@ class DynamoDBSearchIndex:
             for bucket in sorted({self._bucket(t, level) for t in terms}):
                 with self._leases.held(level, bucket, wait_seconds=REMOVAL_WAIT_SECONDS):
                     self._remove_from_bucket(level, bucket, refs)
-        self._delete_items(
-            [{**_doc_key(ref), "doc": {"B": b""}} for ref in indexed], kind="removal"
-        )
-        self._delete_items(
+        self._io.delete([{**_doc_key(ref), "doc": {"B": b""}} for ref in indexed], kind="removal")
+        self._io.delete(
             [{**_id_key(r.id), "sha": _s(r.content_sha256)} for r in records], kind="removal"
         )
 
@@ -581,8 +579,8 @@ class DynamoDBSearchIndex:
                 rewritten.append({**item, "r": {"B": encode_run(kept)}})
             else:
                 emptied.append(item)
-        self._write_items(rewritten, kind="removal")
-        self._delete_items(emptied, kind="removal")
+        self._io.put(rewritten, kind="removal")
+        self._io.delete(emptied, kind="removal")
 
     # ------------------------------------------------------------------ reading
 
@@ -647,7 +645,7 @@ class DynamoDBSearchIndex:
 
     def _id_records(self, ids: list[str]) -> dict[str, IdRecord]:
         records = {}
-        for item in self._batch_get([_id_key(i) for i in ids], kind="record"):
+        for item in self._io.get([_id_key(i) for i in ids], kind="record"):
             article_id = item["pk"]["S"][2:]
             records[article_id] = IdRecord(
                 id=article_id,
@@ -659,7 +657,7 @@ class DynamoDBSearchIndex:
 
     def _articles(self, refs: Sequence[int]) -> dict[int, StoredArticle]:
         found = {}
-        for item in self._batch_get([_doc_key(r) for r in dict.fromkeys(refs)], kind="article"):
+        for item in self._io.get([_doc_key(r) for r in dict.fromkeys(refs)], kind="article"):
             ref = int(item["pk"]["S"][2:], 16)
             rel = item["rel"]["S"]
             found[ref] = StoredArticle(
@@ -708,43 +706,3 @@ class DynamoDBSearchIndex:
             snippet=make_snippet(text, highlight),
             published=doc.published,
         )
-
-    # ------------------------------------------------------------------ batched I/O
-
-    def _batch_get(self, keys: list[dict[str, Any]], kind: str) -> Iterator[dict[str, Any]]:
-        for start in range(0, len(keys), BATCH_GET_KEYS):
-            pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + BATCH_GET_KEYS]}}
-            requested = len(pending[self._table]["Keys"])
-            returned = 0
-            while pending:
-                response = self._client.batch_get_item(RequestItems=pending)
-                self.meter.requests["BatchGetItem"] += 1
-                for item in response.get("Responses", {}).get(self._table, []):
-                    returned += 1
-                    self.meter.read(item_size(item), kind)
-                    yield item
-                pending = response.get("UnprocessedKeys") or {}
-            # A key with no item still costs the minimum read.
-            for _ in range(requested - returned):
-                self.meter.read(0, kind)
-
-    def _write_items(self, items: Sequence[Item], kind: str) -> None:
-        self._batch_write([{"PutRequest": {"Item": item}} for item in items])
-        for item in items:
-            self.meter.wrote(item, kind)
-
-    def _delete_items(self, items: Sequence[Item], kind: str) -> None:
-        """Delete items; ``items`` carry their attributes so the delete is costed by size."""
-        self._batch_write(
-            [{"DeleteRequest": {"Key": {"pk": i["pk"], "sk": i["sk"]}}} for i in items]
-        )
-        for item in items:
-            self.meter.wrote(item, kind)
-
-    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
-        for start in range(0, len(requests), BATCH_WRITE_ITEMS):
-            pending: dict[str, Any] = {self._table: requests[start : start + BATCH_WRITE_ITEMS]}
-            while pending:
-                response = self._client.batch_write_item(RequestItems=pending)
-                self.meter.requests["BatchWriteItem"] += 1
-                pending = response.get("UnprocessedItems") or {}
