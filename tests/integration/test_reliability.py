@@ -18,8 +18,8 @@ from harness import Pipeline
 
 from local.faults import FaultInjector, PoisonInjector
 from newsbrief import runtime
+from newsbrief.backoff import Backoff
 from newsbrief.events import article_id_for
-from newsbrief.pipeline.batches import Backoff
 
 
 def story(n: int) -> str:

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
+from newsbrief.backoff import Backoff
 from newsbrief.indexing.leases import BucketBusyError
-from newsbrief.pipeline.batches import Backoff, BisectingWriter, is_transient
+from newsbrief.pipeline.batches import BisectingWriter, is_transient
 
 
 def client_error(code: str, status: int = 400) -> ClientError:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from newsbrief.backoff import Backoff
 from newsbrief.indexing.capacity import CapacityMeter, Item, item_size
 
 BATCH_GET_KEYS = 100
@@ -43,15 +44,14 @@ class BatchIO:
         self._meter = meter
         self._sleep = sleep
         self._jitter = jitter
-        self._max_rounds = max_rounds
+        self._backoff = Backoff(BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS, attempts=max_rounds)
 
     def _back_off(self, round_number: int, operation: str) -> None:
-        if round_number >= self._max_rounds:
+        if round_number >= self._backoff.attempts:
             raise UnprocessedItemsError(
                 f"{operation} on {self._table} still unprocessed after {round_number} rounds"
             )
-        bound = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (round_number - 1))
-        self._sleep(bound * self._jitter())
+        self._sleep(self._backoff.delay(round_number - 1, self._jitter))
 
     def get(self, keys: list[dict[str, Any]], kind: str) -> Iterator[dict[str, Any]]:
         for start in range(0, len(keys), BATCH_GET_KEYS):

@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 from aws_lambda_powertools import Logger
 
 from newsbrief import aws_errors
+from newsbrief.backoff import Backoff
 from newsbrief.indexing.leases import BucketBusyError
 
 logger = Logger(child=True)
@@ -35,18 +36,6 @@ def is_transient(error: Exception) -> bool:
     return isinstance(error, BucketBusyError | ConnectionError | TimeoutError) or (
         aws_errors.is_transient(error)
     )
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Waits between tries of one part: full jitter over an exponentially growing cap."""
-
-    base_seconds: float = 0.2
-    cap_seconds: float = 5.0
-    attempts: int = 4
-
-    def delay(self, retry: int, draw: Callable[[], float]) -> float:
-        return draw() * min(self.cap_seconds, self.base_seconds * 2**retry)
 
 
 @dataclass
