@@ -53,23 +53,34 @@ class BatchIO:
             )
         self._sleep(self._backoff.delay(round_number - 1, self._jitter))
 
+    def _responses(
+        self, operation: str, call: Callable[..., Any], request: dict[str, Any], leftover: str
+    ) -> Iterator[dict[str, Any]]:
+        """Each response of one batch request, sent again with what DynamoDB left undone
+        (``leftover``) after a wait, until nothing is left."""
+        pending = request
+        rounds = 0
+        while pending:
+            if rounds:
+                self._back_off(rounds, operation)
+            rounds += 1
+            response: dict[str, Any] = call(RequestItems=pending)
+            self._meter.requests[operation] += 1
+            yield response
+            pending = response.get(leftover) or {}
+
     def get(self, keys: list[dict[str, Any]], kind: str) -> Iterator[dict[str, Any]]:
         for start in range(0, len(keys), BATCH_GET_KEYS):
-            pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + BATCH_GET_KEYS]}}
-            requested = len(pending[self._table]["Keys"])
+            request = {self._table: {"Keys": keys[start : start + BATCH_GET_KEYS]}}
+            requested = len(request[self._table]["Keys"])
             returned = 0
-            rounds = 0
-            while pending:
-                if rounds:
-                    self._back_off(rounds, "BatchGetItem")
-                rounds += 1
-                response = self._client.batch_get_item(RequestItems=pending)
-                self._meter.requests["BatchGetItem"] += 1
+            for response in self._responses(
+                "BatchGetItem", self._client.batch_get_item, request, "UnprocessedKeys"
+            ):
                 for item in response.get("Responses", {}).get(self._table, []):
                     returned += 1
                     self._meter.read(item_size(item), kind)
                     yield item
-                pending = response.get("UnprocessedKeys") or {}
             # A key with no item still costs the minimum read.
             for _ in range(requested - returned):
                 self._meter.read(0, kind)
@@ -87,12 +98,8 @@ class BatchIO:
 
     def _write(self, requests: list[dict[str, Any]]) -> None:
         for start in range(0, len(requests), BATCH_WRITE_ITEMS):
-            pending: dict[str, Any] = {self._table: requests[start : start + BATCH_WRITE_ITEMS]}
-            rounds = 0
-            while pending:
-                if rounds:
-                    self._back_off(rounds, "BatchWriteItem")
-                rounds += 1
-                response = self._client.batch_write_item(RequestItems=pending)
-                self._meter.requests["BatchWriteItem"] += 1
-                pending = response.get("UnprocessedItems") or {}
+            request = {self._table: requests[start : start + BATCH_WRITE_ITEMS]}
+            for _ in self._responses(
+                "BatchWriteItem", self._client.batch_write_item, request, "UnprocessedItems"
+            ):
+                pass
