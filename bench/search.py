@@ -166,7 +166,14 @@ def run_tantivy(ev: Any, docs: list[dict], queries: list[dict]) -> dict:
 def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: list[dict]) -> dict:
     from contextlib import nullcontext
 
-    from newsbrief.indexing import DynamoDBSearchIndex, IndexDocument, IndexLayout, SearchRequest
+    from newsbrief.indexing import (
+        DynamoDBIndexWriter,
+        DynamoDBSearcher,
+        IndexDocument,
+        IndexLayout,
+        IndexTable,
+        SearchRequest,
+    )
     from newsbrief.indexing.analyzer import terms
 
     layout = IndexLayout(buckets=tuple(args.buckets), merge_every=tuple(args.merge_every))
@@ -184,7 +191,10 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
             make_table(client)
         else:
             client = InMemoryDynamoDB()
-        index = DynamoDBSearchIndex(client, TABLE, layout=layout, clock=lambda: clock_now[0])
+        table = IndexTable(client, TABLE, layout=layout)
+        writer = DynamoDBIndexWriter(table, clock=lambda: clock_now[0])
+        searcher = DynamoDBSearcher(table)
+        meter = table.meter
         t0 = time.perf_counter()
         duplicates = 0
         for start in range(0, len(docs), args.batch_size):
@@ -192,14 +202,14 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
                 IndexDocument(id=d["id"], title=d.get("title") or "", body=[d["text"]])
                 for d in docs[start : start + args.batch_size]
             ]
-            outcomes = index.upsert(batch)
+            outcomes = writer.upsert(batch)
             duplicates += sum(1 for o in outcomes if o.duplicate_of)
             clock_now[0] += len(batch) / args.rate
         index_s = time.perf_counter() - t0
-        reads_indexing, writes = index.meter.snapshot()
-        write_kinds = dict(index.meter.write_units_by_kind)
-        read_kinds = dict(index.meter.read_units_by_kind)
-        by_key = index.meter.write_units_by_key
+        reads_indexing, writes = meter.snapshot()
+        write_kinds = dict(meter.write_units_by_kind)
+        read_kinds = dict(meter.read_units_by_kind)
+        by_key = meter.write_units_by_key
         n = len(docs)
         seconds_at_rate = n / args.rate
         hottest_key, hottest_units = by_key.most_common(1)[0]
@@ -207,9 +217,9 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
         def measure(query_texts: list[str]) -> tuple[list[list[str]], list[float]]:
             results, costs = [], []
             for text in query_texts:
-                before = index.meter.read_units
-                page = index.search(SearchRequest(q=text, limit=K))
-                costs.append(index.meter.read_units - before)
+                before = meter.read_units
+                page = searcher.search(SearchRequest(q=text, limit=K))
+                costs.append(meter.read_units - before)
                 results.append([hit.id for hit in page.items])
             return results, costs
 
@@ -227,9 +237,9 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
             "query_rru": summary(query_costs),
             "three_term_rru": summary(three_costs),
         }
-        compact_before = index.meter.write_units
-        index.compact()
-        compaction_wru = index.meter.write_units - compact_before
+        compact_before = meter.write_units
+        writer.compact()
+        compaction_wru = meter.write_units - compact_before
         _, compacted_costs = measure(plain)
         _, compacted_three = measure(three)
         stored = all_items(client)

@@ -50,7 +50,7 @@ def test_reindex_rebuilds_the_index_from_the_stored_summaries(pipeline: Pipeline
     keys = [pipeline.upload(f"ferry-{n}.json", story(n), "application/json") for n in range(3)]
     pipeline.drain()
     ids = [pipeline.article_for(key)["id"] for key in keys]
-    runtime.search_index().delete(ids)
+    runtime.index_writer().delete(ids)
     assert pipeline.api.get("/search?q=timetable1code")["items"] == []
 
     queue = pipeline.sqs.get_queue_url(QueueName="newsbrief-IndexQueue")["QueueUrl"]

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from newsbrief.indexing import DynamoDBSearchIndex
+from newsbrief.indexing import DynamoDBIndexWriter, DynamoDBSearcher
 
-from .support import SMALL_LAYOUT, TABLE, ticking_clock
+from .support import TABLE, writer_and_searcher
 
 
 @pytest.fixture
@@ -40,7 +40,15 @@ def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 @pytest.fixture
-def index(dynamodb: Any) -> DynamoDBSearchIndex:
-    return DynamoDBSearchIndex(
-        dynamodb, TABLE, cursor_key=b"test-secret", layout=SMALL_LAYOUT, clock=ticking_clock()
-    )
+def index_pair(dynamodb: Any) -> tuple[DynamoDBIndexWriter, DynamoDBSearcher]:
+    return writer_and_searcher(dynamodb)
+
+
+@pytest.fixture
+def writer(index_pair: tuple[DynamoDBIndexWriter, DynamoDBSearcher]) -> DynamoDBIndexWriter:
+    return index_pair[0]
+
+
+@pytest.fixture
+def searcher(index_pair: tuple[DynamoDBIndexWriter, DynamoDBSearcher]) -> DynamoDBSearcher:
+    return index_pair[1]

@@ -9,13 +9,21 @@ from typing import Any
 
 import pytest
 
-from newsbrief.indexing import DynamoDBSearchIndex, IndexLayout, SearchRequest
+from newsbrief.indexing import IndexLayout, SearchRequest
 from newsbrief.indexing.capacity import CapacityMeter
 from newsbrief.indexing.leases import LEASE_SECONDS, BucketBusyError, BucketLeases
 from newsbrief.indexing.postings import decode_run
 
-from .support import TABLE, article
-from .test_index_dynamodb import FOOTBALL, HARBOUR, NUCLEAR, SCATTERED, run_items
+from .support import (
+    FOOTBALL,
+    HARBOUR,
+    NUCLEAR,
+    SCATTERED,
+    TABLE,
+    article,
+    run_items,
+    writer_and_searcher,
+)
 
 # Merges only when asked (compact), so each test decides when a bucket is rewritten.
 NO_AUTO_MERGE = IndexLayout(buckets=(4, 16), merge_every=(10_000, 10_000))
@@ -85,9 +93,9 @@ def in_thread(action: Any) -> tuple[threading.Thread, list[BaseException]]:
 
 def test_a_removal_waits_for_a_merge_of_the_same_bucket(dynamodb: Any) -> None:
     pausing = PausingClient(dynamodb)
-    merging = DynamoDBSearchIndex(pausing, TABLE, layout=NO_AUTO_MERGE)
+    merging, _ = writer_and_searcher(pausing, NO_AUTO_MERGE, clock=time.time)
     watched = WatchedClient(dynamodb)
-    removing = DynamoDBSearchIndex(watched, TABLE, layout=NO_AUTO_MERGE)
+    removing, searcher = writer_and_searcher(watched, NO_AUTO_MERGE, clock=time.time)
     removing.upsert([article("a", HARBOUR, tags=["coast"]), article("b", FOOTBALL)])
 
     merge, merge_errors = in_thread(merging.compact)
@@ -102,14 +110,14 @@ def test_a_removal_waits_for_a_merge_of_the_same_bucket(dynamodb: Any) -> None:
     assert not merge_errors and not removal_errors
     docs = {doc for _, doc in postings_per_term_and_doc(dynamodb)}
     assert len(docs) == 1  # only "b"'s postings are left
-    assert removing.search(SearchRequest(q="harbour coast")).total == 0
-    assert [hit.id for hit in removing.search(SearchRequest(q="football")).items] == ["b"]
+    assert searcher.search(SearchRequest(q="harbour coast")).total == 0
+    assert [hit.id for hit in searcher.search(SearchRequest(q="football")).items] == ["b"]
 
 
 def test_a_merge_leaves_a_bucket_another_writer_is_merging(dynamodb: Any) -> None:
     pausing = PausingClient(dynamodb)
-    first = DynamoDBSearchIndex(pausing, TABLE, layout=NO_AUTO_MERGE)
-    second = DynamoDBSearchIndex(dynamodb, TABLE, layout=NO_AUTO_MERGE)
+    first, _ = writer_and_searcher(pausing, NO_AUTO_MERGE, clock=time.time)
+    second, searcher = writer_and_searcher(dynamodb, NO_AUTO_MERGE, clock=time.time)
     second.upsert([article("a", HARBOUR), article("b", FOOTBALL)])
 
     merge, errors = in_thread(first.compact)
@@ -130,7 +138,7 @@ def test_a_merge_leaves_a_bucket_another_writer_is_merging(dynamodb: Any) -> Non
     for item in run_items(dynamodb):
         documents_by_bucket[item["pk"]["S"]] += decode_run(item["r"]["B"]).doc_count
     assert max(documents_by_bucket.values()) == 4
-    page = second.search(SearchRequest(q="harbour football nuclear subsidies"))
+    page = searcher.search(SearchRequest(q="harbour football nuclear subsidies"))
     assert page.total == 4
 
 
@@ -166,21 +174,21 @@ def test_leases_run_out_and_are_given_back_only_by_their_holder(dynamodb: Any) -
 def test_a_removal_blocked_too_long_fails_for_a_retry(
     dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsbrief.indexing import dynamodb as dynamodb_module
+    from newsbrief.indexing import writer as writer_module
 
-    monkeypatch.setattr(dynamodb_module, "REMOVAL_WAIT_SECONDS", 0.2)
-    index = DynamoDBSearchIndex(dynamodb, TABLE, layout=NO_AUTO_MERGE)
-    index.upsert([article("a", HARBOUR)])
-    stuck = BucketLeases(dynamodb, TABLE, index.meter)
+    monkeypatch.setattr(writer_module, "REMOVAL_WAIT_SECONDS", 0.2)
+    writer, searcher = writer_and_searcher(dynamodb, NO_AUTO_MERGE, clock=time.time)
+    writer.upsert([article("a", HARBOUR)])
+    stuck = BucketLeases(dynamodb, TABLE, writer.meter)
     for bucket in range(NO_AUTO_MERGE.buckets[0]):
         stuck.try_take(0, bucket)
     started = time.monotonic()
     with pytest.raises(BucketBusyError):
-        index.delete(["a"])
+        writer.delete(["a"])
     assert time.monotonic() - started < 5
     # Nothing was lost: the article is still indexed and the retry, once free, removes it.
-    assert index.search(SearchRequest(q="harbour")).total == 1
+    assert searcher.search(SearchRequest(q="harbour")).total == 1
     for bucket in range(NO_AUTO_MERGE.buckets[0]):
         stuck.give_back(0, bucket)
-    index.delete(["a"])
-    assert index.search(SearchRequest(q="harbour")).total == 0
+    writer.delete(["a"])
+    assert searcher.search(SearchRequest(q="harbour")).total == 0

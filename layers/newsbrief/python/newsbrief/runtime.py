@@ -21,7 +21,7 @@ TRACED_MODULES = ("botocore",)
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-    from newsbrief.indexing import SearchIndex
+    from newsbrief.indexing import IndexWriter, SearchIndex
     from newsbrief.pipeline.index import IndexStage
     from newsbrief.pipeline.parse import ParseStage
     from newsbrief.pipeline.summarize import SummarizeStage
@@ -59,9 +59,15 @@ def article_repository() -> ArticleRepository:
 
 
 def search_index() -> SearchIndex:
-    from newsbrief.indexing import dynamodb_index
+    from newsbrief.indexing import dynamodb_searcher
 
-    return dynamodb_index(client("dynamodb"), get_settings().search_index_table)
+    return dynamodb_searcher(client("dynamodb"), get_settings().search_index_table)
+
+
+def index_writer() -> IndexWriter:
+    from newsbrief.indexing import dynamodb_writer
+
+    return dynamodb_writer(client("dynamodb"), get_settings().search_index_table)
 
 
 def parse_stage() -> ParseStage:
@@ -85,7 +91,7 @@ def summarize_stage() -> SummarizeStage:
 def index_stage() -> IndexStage:
     from newsbrief.pipeline.index import IndexStage
 
-    return IndexStage(object_store(), article_repository(), search_index())
+    return IndexStage(object_store(), article_repository(), index_writer())
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The search index's interface: what goes in, what comes out, and the protocol backends meet."""
+"""The search index's interface: what goes in, what comes out, and the protocols backends meet."""
 
 from __future__ import annotations
 
@@ -75,10 +75,16 @@ class InvalidCursorError(ValueError):
     """A cursor that was not issued for this query by this index (garbled or tampered)."""
 
 
-class SearchIndex(Protocol):
+class IndexWriter(Protocol):
+    """What the index stage writes: articles added or replaced, and taken out."""
+
     def upsert(self, docs: Sequence[IndexDocument]) -> list[IndexOutcome]: ...
 
     def delete(self, ids: Sequence[str]) -> None: ...
+
+
+class SearchIndex(Protocol):
+    """What the API and the reader pages ask of the index."""
 
     def search(self, request: SearchRequest) -> SearchPage: ...
 

@@ -8,7 +8,7 @@ byte length (so a reader skips the terms it does not need), and its postings sor
 reference, each as ``varint(table index delta) varint(tf)``. A document's norm, language and day
 are the same in every term's posting, so the table stores them once per run rather than once
 per term: postings shrink to about two bytes, and so do the read and write units. Delta-coded
-references are why the reference is a dense integer (see ``dynamodb.py``), not the article id.
+references are why the reference is a dense integer (see ``writer.py``), not the article id.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from newsbrief.storage.articles import ArticleRepository, StaleUpdateError
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
 
 if TYPE_CHECKING:
-    from newsbrief.indexing import IndexDocument, SearchIndex
+    from newsbrief.indexing import IndexDocument, IndexWriter
 
 logger = Logger(child=True)
 
@@ -58,7 +58,7 @@ class IndexStage:
     own are reported failed."""
 
     def __init__(
-        self, objects: ObjectStore, articles: ArticleRepository, index: SearchIndex
+        self, objects: ObjectStore, articles: ArticleRepository, index: IndexWriter
     ) -> None:
         self._objects = objects
         self._articles = articles
