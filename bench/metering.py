@@ -1,19 +1,20 @@
 """Counts the AWS requests a run makes and what DynamoDB would bill for them.
 
-moto does not size consumed capacity, so units are computed the way DynamoDB bills them, with the
-index's own sizing rules (newsbrief.indexing.capacity): writes per started 1 KB of the item written
-(the larger of before and after for updates), reads per started 4 KB (half for eventually
-consistent reads), query results summed before rounding.
+moto does not size consumed capacity, so DynamoDB units go to the index's own capacity meter
+(newsbrief.indexing.capacity.CapacityMeter, one per Meter, by table as its kind): writes per
+started 1 KB of the item written (an update at the item's new size), reads
+per started 4 KB (half for eventually consistent reads), query results summed before rounding,
+the minimum read for a batch-get key with no item.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsbrief.indexing.capacity import item_size, read_units, write_units
+from newsbrief.indexing.capacity import CapacityMeter, item_size
 
 # us-east-1 list prices (on-demand DynamoDB since its November 2024 price cut; S3 Standard,
 # SQS standard, Lambda arm64), as published on the AWS pricing pages.
@@ -32,9 +33,7 @@ S3_WRITE_OPERATIONS = {"PutObject", "CopyObject", "PostObject", "ListObjectsV2",
 @dataclass
 class Meter:
     requests: Counter[str] = field(default_factory=Counter)
-    write_units: Counter[str] = field(default_factory=Counter)
-    read_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
-    key_writes: Counter[str] = field(default_factory=Counter)
+    capacity: CapacityMeter = field(default_factory=CapacityMeter)
     _clients: dict[str, Any] = field(default_factory=dict)
     _schemas: dict[str, list[str]] = field(default_factory=dict)
     _busy: bool = False
@@ -59,9 +58,9 @@ class Meter:
         request = json.loads(params.get("body") or b"{}")
         context["metered_request"] = request
         if model.name == "DeleteItem":
-            size = item_size(self._current_item(request["TableName"], request["Key"]))
-            self.write_units[request["TableName"]] += write_units(size)
-            self.key_writes[_key_label(request["TableName"], request["Key"])] += 1
+            table, key = request["TableName"], request["Key"]
+            deleted = self._current_item(table, key) or {}
+            self.capacity.wrote(deleted, table, key=_key_label(table, key))
 
     def _after(self, model: Any, http_response: Any, context: dict[str, Any], **_: Any) -> None:
         if self._busy or model.service_model.service_name != "dynamodb":
@@ -73,31 +72,37 @@ class Meter:
         if name in ("PutItem", "UpdateItem") and "TableName" in request:
             table = request["TableName"]
             key = request.get("Key") or self._key_of(table, request.get("Item"))
-            size = item_size(request.get("Item")) if name == "PutItem" else 0
-            size = max(size, item_size(self._current_item(table, key)))
-            self.write_units[table] += write_units(size)
-            self.key_writes[_key_label(table, key)] += 1
+            # moto has applied the write: an update is billed at the item's new size.
+            written = request.get("Item") if name == "PutItem" else None
+            stored = written or self._current_item(table, key) or {}
+            self.capacity.wrote(stored, table, key=_key_label(table, key))
         elif name == "BatchWriteItem":
             for table, entries in request.get("RequestItems", {}).items():
                 for entry in entries:
                     item = entry.get("PutRequest", {}).get("Item")
                     key = entry.get("DeleteRequest", {}).get("Key") or self._key_of(table, item)
-                    self.write_units[table] += write_units(item_size(item))
-                    self.key_writes[_key_label(table, key)] += 1
+                    self.capacity.wrote(item or {}, table, key=_key_label(table, key))
         elif name == "GetItem":
-            consistent = bool(request.get("ConsistentRead"))
-            size = item_size(parsed.get("Item"))
-            units = read_units(size, consistent=consistent)
-            self.read_units[request.get("TableName", "?")] += units
+            self.capacity.read(
+                item_size(parsed.get("Item")),
+                request.get("TableName", "?"),
+                consistent=bool(request.get("ConsistentRead")),
+            )
         elif name in ("Query", "Scan"):
-            consistent = bool(request.get("ConsistentRead"))
-            size = sum(item_size(item) for item in parsed.get("Items", []))
-            units = read_units(size, consistent=consistent)
-            self.read_units[request.get("TableName", "?")] += units
+            self.capacity.read(
+                sum(item_size(item) for item in parsed.get("Items", [])),
+                request.get("TableName", "?"),
+                consistent=bool(request.get("ConsistentRead")),
+            )
         elif name == "BatchGetItem":
-            for table, items in parsed.get("Responses", {}).items():
-                for item in items:
-                    self.read_units[table] += read_units(item_size(item))
+            for table, spec in request.get("RequestItems", {}).items():
+                found = parsed.get("Responses", {}).get(table, [])
+                for item in found:
+                    self.capacity.read(item_size(item), table)
+                left = len(parsed.get("UnprocessedKeys", {}).get(table, {}).get("Keys", []))
+                # A key with no item still costs the minimum read.
+                for _missing in range(len(spec.get("Keys", [])) - len(found) - left):
+                    self.capacity.read(0, table)
 
     def _current_item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
         self._busy = True
@@ -124,8 +129,8 @@ class Meter:
 
     # Costs ----------------------------------------------------------------------------------
     def dynamodb_cost(self) -> float:
-        writes = sum(self.write_units.values()) * DYNAMODB_WRITE_PER_MILLION / 1e6
-        reads = sum(self.read_units.values()) * DYNAMODB_READ_PER_MILLION / 1e6
+        writes = self.capacity.write_units * DYNAMODB_WRITE_PER_MILLION / 1e6
+        reads = self.capacity.read_units * DYNAMODB_READ_PER_MILLION / 1e6
         return writes + reads
 
     def s3_cost(self) -> float:

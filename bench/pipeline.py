@@ -139,13 +139,13 @@ def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, 
         ),
         (
             "DynamoDB WRU",
-            sum(meter.write_units.values()),
-            sum(meter.write_units.values()) * DYNAMODB_WRITE_PER_MILLION / 1e6,
+            meter.capacity.write_units,
+            meter.capacity.write_units * DYNAMODB_WRITE_PER_MILLION / 1e6,
         ),
         (
             "DynamoDB RRU",
-            sum(meter.read_units.values()),
-            sum(meter.read_units.values()) * DYNAMODB_READ_PER_MILLION / 1e6,
+            meter.capacity.read_units,
+            meter.capacity.read_units * DYNAMODB_READ_PER_MILLION / 1e6,
         ),
         (
             "Lambda GB-s + req",

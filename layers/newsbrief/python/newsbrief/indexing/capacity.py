@@ -69,10 +69,12 @@ class CapacityMeter:
     read_units_by_kind: dict[str, float] = field(default_factory=dict)
     write_units_by_kind: Counter[str] = field(default_factory=Counter)
 
-    def wrote(self, item: Item, kind: str) -> None:
+    def wrote(self, item: Item, kind: str, *, key: str | None = None) -> None:
+        """A write of ``item`` (a delete: of the item deleted); ``key`` labels its partition
+        (default: the item's ``pk``)."""
         units = write_units(item_size(item))
         self.write_units += units
-        self.write_units_by_key[item["pk"]["S"]] += units
+        self.write_units_by_key[item["pk"]["S"] if key is None else key] += units
         self.write_units_by_kind[kind] += units
 
     def read(self, size: int, kind: str, *, consistent: bool = False) -> None:
