@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every Python process of a run (test workers, local stacks, each CLI call) would otherwise
+# compile boto3, moto and the rest from source again: let the first one cache the bytecode.
+unexport PYTHONDONTWRITEBYTECODE
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
 .PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock layer-lock
@@ -43,8 +46,10 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m local serve
 
-## test: lint, format check, type check, template lint, then the test suite
-test: lint typecheck cfn-lint unit
+## test: lint, format check, type check and template lint beside the test suite
+# The linters run while pytest's workers start and finish, so no core waits; whole lines of output.
+test: $(STAMP)
+	$(MAKE) --no-print-directory -j4 --output-sync=line lint typecheck cfn-lint unit
 
 ## lint: ruff's lint rules and its format check
 lint: $(STAMP)

@@ -13,6 +13,9 @@ import pytest
 from conftest import Newsroom, ReaderStack, open_page
 from playwright.sync_api import expect
 
+# One worker runs this file: its tests share one local stack and one browser.
+pytestmark = pytest.mark.xdist_group("browser")
+
 SEED_TITLE = "Russia and Uzbekistan discuss steps to strengthen regional stability"
 BUTTON = "No time to read? Get a summary"
 BUDGET_URL = (

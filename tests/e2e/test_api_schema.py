@@ -9,7 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-pytestmark = pytest.mark.e2e
+# One worker runs this file: its tests share one local stack (module/session fixtures).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("api-schema")]
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ from newsbrief.events import article_id_for
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
 COMMANDS = ["import", "status", "redrive", "reindex", "resummarize", "search", "show", "furniture"]
 
-pytestmark = pytest.mark.e2e
+# One worker runs this file: its tests share one local stack (module/session fixtures).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli")]
 
 
 def story(n: int) -> str:

@@ -14,7 +14,8 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
-pytestmark = pytest.mark.e2e
+# One worker runs this file: its tests share one local stack (module/session fixtures).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
 
 def api(banner: dict[str, str], path: str) -> Any:
