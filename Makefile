@@ -47,18 +47,19 @@ serve: $(STAMP)
 	$(BIN)/python -m local serve
 
 ## test: lint, format check, type check and template lint beside the test suite
-# The linters run while pytest's workers start and finish, so no core waits; whole lines of output.
+# The linters run while pytest's workers start and finish, so no core waits. They print only what
+# they find, so pytest's progress is not broken up on a clean tree.
 test: $(STAMP)
-	$(MAKE) --no-print-directory -j4 --output-sync=line lint typecheck cfn-lint unit
+	$(MAKE) --no-print-directory -j4 lint typecheck cfn-lint unit
 
 ## lint: ruff's lint rules and its format check
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/ruff format --check --quiet .
 
 ## typecheck: mypy over the library, the functions, the local stack, bench/ and scripts/
 typecheck: $(STAMP)
-	$(BIN)/mypy layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts
+	$(BIN)/mypy --no-error-summary layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts
 
 ## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)
