@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,20 +56,39 @@ DEFAULT_COPIES = 5
 CONTENT_TYPES = {".html": "text/html", ".md": "text/markdown", ".json": "application/json"}
 
 
-def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, float]]:
-    """Runs the sample articles (``copies`` copies under distinct keys) through every stage's
-    real handler in moto and returns (label, quantity, dollars) per 1,000 indexed articles."""
+@dataclass
+class Upload:
+    key: str
+    body: bytes
+    content_type: str
+
+
+@dataclass
+class StageRun:
+    """What draining each stage's queue in turn took, in process."""
+
+    functions: dict[str, Function]
+    seconds: dict[str, float]
+    batches: dict[str, int]
+    indexed: int
+
+
+STAGES = ("ParseFunction", "SummarizeFunction", "IndexFunction")
+
+
+def run_stages(uploads: list[Upload], meter: Meter | None = None) -> StageRun:
+    """Uploads into moto, then drains each stage's queue through its real handler, one stage
+    after another, so each stage's time is its own; ``meter`` sees every AWS request."""
     spec, resolver = read_stack(ROOT / "template.yaml", "newsbrief")
     os.environ.update(spec.environment)
-    samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
     behave_like_aws()
     with mock_aws():
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
         queue_urls = create_resources(spec, s3, sqs, dynamodb)
-        meter = Meter()
-        for client in (dynamodb, s3, sqs, runtime.dynamodb().meta.client):
-            meter.attach(client)
+        if meter is not None:
+            for client in (dynamodb, s3, sqs, runtime.dynamodb().meta.client):
+                meter.attach(client)
         functions: dict[str, Function] = {}
         pollers: dict[str, QueuePoller] = {}
         for mapping in spec.mappings:
@@ -88,37 +108,58 @@ def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, 
                 resolver.arns[mapping.queue_logical_id],
                 retry_delay=0,
             )
-        for copy in range(copies):
-            for path in samples:
-                s3.put_object(
-                    Bucket=spec.bucket_name,
-                    Key=f"incoming/copy-{copy}/{path.name}",
-                    Body=path.read_bytes(),
-                    ContentType=CONTENT_TYPES.get(path.suffix, "text/plain"),
-                )
-        uploads = copies * len(samples)
-        articles_table = runtime.article_repository()
-
-        if show_stages:
-            print(f"Pipeline on {uploads} uploads ({len(samples)} samples × {copies}), in moto\n")
-            print(f"{'stage':<20}{'seconds':>9}{'articles/s':>12}{'batches':>9}")
-        for name in ("ParseFunction", "SummarizeFunction", "IndexFunction"):
+        for upload in uploads:
+            s3.put_object(
+                Bucket=spec.bucket_name,
+                Key=upload.key,
+                Body=upload.body,
+                ContentType=upload.content_type,
+            )
+        seconds: dict[str, float] = {}
+        for name in STAGES:
             poller = pollers[name]
             started = time.perf_counter()
             while poller.poll_once():
                 pass
-            elapsed = time.perf_counter() - started
-            if show_stages:
-                print(f"{name:<20}{elapsed:>9.2f}{uploads / elapsed:>12.1f}{poller.batches:>9}")
+            seconds[name] = time.perf_counter() - started
+        articles_table = runtime.article_repository()
         indexed = sum(
             1
-            for copy in range(copies)
-            for path in samples
-            for article_id in articles_table.ids_for_source_key(f"incoming/copy-{copy}/{path.name}")
+            for upload in uploads
+            for article_id in articles_table.ids_for_source_key(upload.key)
             if (articles_table.get(article_id) or {}).get("status") == "indexed"
         )
-        if show_stages:
-            print(f"\nindexed articles: {indexed} of {uploads} uploads")
+    return StageRun(
+        functions,
+        seconds,
+        {name: poller.batches for name, poller in pollers.items()},
+        indexed,
+    )
+
+
+def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, float]]:
+    """Runs the sample articles (``copies`` copies under distinct keys) through every stage's
+    real handler in moto and returns (label, quantity, dollars) per 1,000 indexed articles."""
+    samples = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
+    uploads = [
+        Upload(
+            f"incoming/copy-{copy}/{path.name}",
+            path.read_bytes(),
+            CONTENT_TYPES.get(path.suffix, "text/plain"),
+        )
+        for copy in range(copies)
+        for path in samples
+    ]
+    meter = Meter()
+    run = run_stages(uploads, meter)
+    functions, indexed = run.functions, run.indexed
+    if show_stages:
+        print(f"Pipeline on {len(uploads)} uploads ({len(samples)} samples × {copies}), in moto\n")
+        print(f"{'stage':<20}{'seconds':>9}{'articles/s':>12}{'batches':>9}")
+        for name in STAGES:
+            elapsed = run.seconds[name]
+            print(f"{name:<20}{elapsed:>9.2f}{len(uploads) / elapsed:>12.1f}{run.batches[name]:>9}")
+        print(f"\nindexed articles: {indexed} of {len(uploads)} uploads")
 
     per_thousand = 1000 / max(indexed, 1)
     lambda_cost = sum(
