@@ -20,19 +20,16 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import boto3  # noqa: E402
-import botocore.retries.standard  # noqa: E402
-
-from local.faults import FaultInjector  # noqa: E402
+from local.processes import FaultSettings  # noqa: E402
 from local.stack import ROOT as STACK_ROOT  # noqa: E402
-from local.stack import LocalStack, send_function_output_to, start  # noqa: E402
-from newsbrief.pipeline.batches import Backoff  # noqa: E402
+from local.stack import LocalStack, start  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 
@@ -134,15 +131,17 @@ def main() -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """One seed's run through a local stack of its own; prints its report to the console."""
     os.environ["AWS_RETRY_MODE"] = "standard"
-    if not args.sdk_backoff:
-        botocore.retries.standard.ExponentialBackoff.delay_amount = lambda *_: 0
-        Backoff.delay = lambda *_: 0.0  # type: ignore[method-assign]
-    injector = FaultInjector(rate=args.rate, seed=args.seed)
-    boto3.setup_default_session()
-    injector.attach(boto3.DEFAULT_SESSION)
-
-    console = send_function_output_to(STACK_ROOT / ".local-stack" / "chaos-functions.log")
-    stack = start(s3_port=0, api_port=0, retry_delay=1)
+    # Every instance of the pipeline's functions fails its share of calls; the API, which
+    # counts the outcome below, gets no faults.
+    faults = FaultSettings(rate=args.rate, seed=args.seed, without_waits=not args.sdk_backoff)
+    console = sys.stdout
+    stack = start(
+        s3_port=0,
+        api_port=0,
+        retry_delay=1,
+        function_log=STACK_ROOT / ".local-stack" / "chaos-functions.log",
+        faults=faults,
+    )
     s3 = stack.client("s3")
     began = time.monotonic()
     keys = []
@@ -160,14 +159,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             break
         time.sleep(2)
     elapsed = time.monotonic() - began
-    for poller in stack.pollers:
-        poller.stop()
-    for poller in stack.pollers:
-        poller.join()
+    instances = stack.stop_functions()
     # Messages still queued at the time limit are work not yet done, not work lost.
     queued = sum(queue_depth(stack, url) for url in work_queues)
-    # The count is done with faults off: it checks what was stored, not how reads cope.
-    injector.rate = 0.0
 
     outcome: dict[str, int] = {"indexed": 0, "rejected": 0, "unsettled": 0, "duplicated": 0}
     for n, key in enumerate(keys):
@@ -186,7 +180,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         name: queue_depth(stack, stack.queue_urls[name])
         for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue")
     }
-    redelivered = sum(poller.failed_messages for poller in stack.pollers)
+    redelivered = sum(instance.failed_messages for instance in instances)
+    calls = sum(instance.calls for instance in instances)
+    injected: Counter[str] = sum((instance.injected for instance in instances), Counter())
+    total = sum(injected.values())
     stack.stop()
 
     print(
@@ -194,10 +191,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     print(f"  seed                    {args.seed:8d}", file=console)
     print(f"  settled in              {elapsed:8.1f} s", file=console)
-    print(f"  AWS calls by functions  {injector.calls:8d}", file=console)
-    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(injector.injected.items()))
-    print(f"  faults injected         {injector.total:8d}   ({kinds})", file=console)
-    print(f"  absorbed by SDK retries {injector.total - redelivered:8d}   (at least)", file=console)
+    print(f"  AWS calls by functions  {calls:8d}", file=console)
+    kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(injected.items()))
+    print(f"  faults injected         {total:8d}   ({kinds})", file=console)
+    print(f"  absorbed by SDK retries {total - redelivered:8d}   (at least)", file=console)
     print(f"  messages redelivered    {redelivered:8d}", file=console)
     print(f"  indexed                 {outcome['indexed']:8d}", file=console)
     print(

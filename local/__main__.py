@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from local.banner import remove_banner, write_banner
-from local.stack import FUNCTION_LOG, ROOT, LocalStack, send_function_output_to, start
+from local.stack import FUNCTION_LOG, ROOT, LocalStack, start
 
 SAMPLES = ROOT / "examples" / "articles"
 CONTENT_TYPES = {".md": "text/markdown", ".txt": "text/plain", ".json": "application/json"}
@@ -103,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exit", action="store_true", help="stop after the demo's report")
     args = parser.parse_args(argv)
 
-    console = send_function_output_to(FUNCTION_LOG)
+    console = sys.stdout
+    stopped = threading.Event()
+    # SIGTERM (as from `kill` or a test's terminate()) stops the stack as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     stack = start()
     banner = write_banner(stack)
     print(json.dumps(stack.banner()), file=console, flush=True)
@@ -124,10 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 0
     print("Serving; press Ctrl-C to stop.", file=console, flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with contextlib.suppress(KeyboardInterrupt):
-        stopped.wait()
+        # A bounded wait, so that the signal's handler runs as soon as the signal comes.
+        while not stopped.wait(0.5):
+            pass
     remove_banner(banner)
     stack.stop()
     return 0

@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
-from local.template import ACCOUNT_ID, REGION, QueueMapping, StackSpec
+from local.template import ACCOUNT_ID, REGION, QueueMapping, Route, StackSpec
 
 log = logging.getLogger("newsbrief.local")
 
@@ -223,31 +223,38 @@ ROUTE_MEMORY_MB = 512
 ROUTE_TIMEOUT_SECONDS = 29
 
 
+def mapping_function(mapping: QueueMapping) -> Function:
+    """The runner of a queue-fed function, sized as its event source mapping says."""
+    return Function(
+        mapping.function, mapping.code_dir, mapping.handler, mapping.memory_mb, mapping.timeout
+    )
+
+
+def route_function(route: Route) -> Function:
+    """The runner of a function the API invokes, bounded by API Gateway's timeout."""
+    return Function(
+        route.function, route.code_dir, route.handler, ROUTE_MEMORY_MB, ROUTE_TIMEOUT_SECONDS
+    )
+
+
+def route_functions(spec: StackSpec) -> dict[str, Function]:
+    """One runner per function the API's routes invoke."""
+    functions: dict[str, Function] = {}
+    for route in spec.routes:
+        if route.function not in functions:
+            functions[route.function] = route_function(route)
+    return functions
+
+
 def stack_functions(spec: StackSpec) -> dict[str, Function]:
     """One runner per function of the template: queue-fed ones sized as their mapping says."""
     functions: dict[str, Function] = {}
     for mapping in spec.mappings:
-        functions.setdefault(
-            mapping.function,
-            Function(
-                mapping.function,
-                mapping.code_dir,
-                mapping.handler,
-                mapping.memory_mb,
-                mapping.timeout,
-            ),
-        )
+        if mapping.function not in functions:
+            functions[mapping.function] = mapping_function(mapping)
     for route in spec.routes:
-        functions.setdefault(
-            route.function,
-            Function(
-                route.function,
-                route.code_dir,
-                route.handler,
-                ROUTE_MEMORY_MB,
-                ROUTE_TIMEOUT_SECONDS,
-            ),
-        )
+        if route.function not in functions:
+            functions[route.function] = route_function(route)
     return functions
 
 

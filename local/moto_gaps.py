@@ -1,5 +1,6 @@
 """Where moto behaves unlike AWS in a way the pipeline depends on, made to behave like AWS:
-S3's events, and DynamoDB queries and SQS receives whose cost does not grow with the data."""
+S3's events, DynamoDB's atomic writes, and DynamoDB queries and SQS receives whose cost does
+not grow with the data."""
 
 from __future__ import annotations
 
@@ -71,8 +72,33 @@ def order_events_by_sequencer() -> None:
 def behave_like_aws() -> None:
     emit_delete_marker_events()
     order_events_by_sequencer()
+    write_items_atomically()
     query_one_partition()
     check_retention_cheaply()
+
+
+def write_items_atomically() -> None:
+    """A DynamoDB write is atomic: its condition is checked and its update applied (an ADD,
+    a counter) with no other write between. moto's server runs requests in threads and reads,
+    changes and stores an item with no lock, so two writers of one item (instances of a
+    function running at once) can lose an update or both pass a condition. Writes take turns."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend.update_item, "writes_atomically", False):
+        return
+    # Reentrant: a transaction's writes go through the single-item writes.
+    lock = threading.RLock()
+
+    def atomic(original: Any) -> Any:
+        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return original(self, *args, **kwargs)
+
+        write.writes_atomically = True  # type: ignore[attr-defined]
+        return write
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 
 
 def query_one_partition() -> None:

@@ -1,19 +1,31 @@
-"""Starts the whole stack on localhost: moto, the template's resources, pollers and the API."""
+"""Starts the whole stack on localhost: moto, the template's resources, the functions' instances
+and the API, each in processes of their own (local/processes.py)."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import multiprocessing
 import os
+import queue
 import secrets
-import sys
-import warnings
 from dataclasses import dataclass, field
 from functools import cache
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from local.api_gateway import ApiGateway, serve
-from local.functions import Function, QueuePoller, queue_pollers, stack_functions
+from local.api_gateway import ApiGateway
+from local.functions import mapping_function, route_functions
+from local.processes import (
+    FaultSettings,
+    InstanceReport,
+    open_function_log,
+    run_api,
+    run_function_instance,
+    run_moto,
+)
 from local.resources import create_resources
 from local.template import REGION, StackSpec, read_stack
 
@@ -21,6 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "template.yaml"
 STACK_NAME = "newsbrief"
 FUNCTION_LOG = ROOT / ".local-stack" / "functions.log"
+# Time for a child to start: an interpreter and its imports, on a loaded machine.
+START_SECONDS = 120.0
+# Time for a child to end on SIGTERM before it is killed.
+STOP_SECONDS = 5.0
+
+
+class StackStartError(RuntimeError):
+    """A process of the stack did not start."""
 
 
 @dataclass
@@ -29,10 +49,12 @@ class LocalStack:
     s3_endpoint: str
     api_url: str
     api_key: str
-    functions: dict[str, Function]
-    pollers: list[QueuePoller]
     queue_urls: dict[str, str]
-    _stoppers: list[Any] = field(default_factory=list)
+    # Every child, moto's server first: stopped in reverse order.
+    processes: list[BaseProcess] = field(default_factory=list)
+    instances: list[BaseProcess] = field(default_factory=list)
+    _stopping: Event | None = None
+    _reports: Queue[InstanceReport] | None = None
 
     @property
     def bucket(self) -> str:
@@ -52,11 +74,34 @@ class LocalStack:
             service, endpoint_url=self.s3_endpoint, region_name=REGION
         )
 
+    def stop_functions(self) -> list[InstanceReport]:
+        """Stops the queue-fed functions' instances once their batches are done (moto and the
+        API keep running); returns what each instance did."""
+        if self._stopping is None or self._reports is None:
+            return []
+        self._stopping.set()
+        reports = []
+        for instance in self.instances:
+            if not instance.is_alive() and instance.exitcode != 0:
+                continue
+            try:
+                reports.append(self._reports.get(timeout=START_SECONDS))
+            except queue.Empty:
+                break
+        for instance in self.instances:
+            instance.join(STOP_SECONDS)
+        return reports
+
     def stop(self) -> None:
-        for poller in self.pollers:
-            poller.stop()
-        for stop in reversed(self._stoppers):
-            stop()
+        """Ends every process at once: work under way goes back to its queue, as in Lambda."""
+        for process in reversed(self.processes):
+            if process.is_alive():
+                process.terminate()
+        for process in reversed(self.processes):
+            process.join(STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 @cache
@@ -68,8 +113,8 @@ def infrastructure_session() -> Any:
     return boto3.session.Session()
 
 
-def _configure_environment(endpoint: str, spec: StackSpec) -> None:
-    """What Lambda would give the functions, pointed at the embedded moto server."""
+def _configure_environment(spec: StackSpec) -> None:
+    """What Lambda would give the functions (moto's endpoint aside); the children inherit it."""
     defaults = {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -80,21 +125,40 @@ def _configure_environment(endpoint: str, spec: StackSpec) -> None:
     }
     for name, value in defaults.items():
         os.environ[name] = value
-    os.environ["AWS_ENDPOINT_URL"] = endpoint
     os.environ.pop("AWS_PROFILE", None)
     os.environ.update(spec.environment)
     os.environ["POWERTOOLS_LOG_LEVEL"] = defaults["POWERTOOLS_LOG_LEVEL"]
 
 
-def send_function_output_to(path: Path) -> TextIO:
-    """Functions write their JSON logs and metrics to stdout, as in Lambda; here they go to a
-    file (CloudWatch Logs' stand-in). Returns the console, for what the stack reports itself."""
-    console = sys.stdout
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sys.stdout = path.open("a", encoding="utf-8", buffering=1)
-    # Powertools warns on stderr when an invocation published no metric; that is expected here.
-    warnings.filterwarnings("ignore", message="No application metrics to publish")
-    return console
+def _parameter_overrides() -> dict[str, str]:
+    """Template parameters from the environment, as `sam deploy --parameter-overrides` sets
+    them: the allowed origins, and the stages' concurrency (StageMaximumConcurrency)."""
+    overrides = {}
+    if origins := os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
+        overrides["AllowedOrigins"] = origins
+    if concurrency := os.environ.get("NEWSBRIEF_STAGE_CONCURRENCY"):
+        overrides["StageMaximumConcurrency"] = concurrency
+    return overrides
+
+
+def _wait_until_ready(
+    ready: Queue[tuple[str, int]], processes: list[BaseProcess], count: int
+) -> list[tuple[str, int]]:
+    """What ``count`` children report once started; fails as soon as one of them died."""
+    reported: list[tuple[str, int]] = []
+    waited = 0.0
+    while len(reported) < count:
+        try:
+            reported.append(ready.get(timeout=1.0))
+            continue
+        except queue.Empty:
+            waited += 1.0
+        dead = [p.name for p in processes if p.exitcode is not None]
+        if dead or waited > START_SECONDS:
+            for process in processes:
+                process.kill()
+            raise StackStartError(f"the local stack did not start: {dead or 'timed out'}")
+    return reported
 
 
 def start(
@@ -102,38 +166,54 @@ def start(
     api_port: int | None = None,
     api_key: str | None = None,
     retry_delay: int = 1,
-    start_pollers: bool = True,
+    function_log: Path = FUNCTION_LOG,
+    faults: FaultSettings | None = None,
 ) -> LocalStack:
-    from moto.server import ThreadedMotoServer
-
-    from local.moto_gaps import behave_like_aws, remember_service_hosts
-
-    behave_like_aws()
-    remember_service_hosts()
-    # moto's server logs every request; the stack reports what matters itself.
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
+    """Starts moto, creates the template's resources in it, then forks each queue-fed
+    function's instances (as many as its MaximumConcurrency, one per core without one) and the
+    API; returns once every process is ready."""
+    # Forked children inherit the imported handlers; moto's server needs none of them.
+    spawn, fork = multiprocessing.get_context("spawn"), multiprocessing.get_context("fork")
+    parent = os.getpid()
     s3_port = s3_port if s3_port is not None else int(os.environ.get("NEWSBRIEF_S3_PORT", "5000"))
     api_port = (
         api_port if api_port is not None else int(os.environ.get("NEWSBRIEF_API_PORT", "3000"))
     )
     api_key = api_key or os.environ.get("NEWSBRIEF_API_KEY") or secrets.token_urlsafe(24)
 
-    moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=s3_port, verbose=False)
-    moto_server.start()
-    host, port = moto_server.get_host_and_port()  # port 0 picks a free one
-    endpoint = f"http://{host}:{port}"
-
-    # The AllowedOrigins parameter, as `sam deploy --parameter-overrides` would set it.
-    origins = os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS")
-    spec, resolver = read_stack(
-        TEMPLATE, STACK_NAME, {"AllowedOrigins": origins} if origins else {}
+    # moto's server sends its port once, or ends the pipe by dying.
+    moto_ready, moto_reports = spawn.Pipe(duplex=False)
+    moto = spawn.Process(
+        target=run_moto, args=(s3_port, parent, moto_reports), name="moto", daemon=True
     )
-    _configure_environment(endpoint, spec)
+    moto.start()
+    moto_reports.close()
 
-    from newsbrief import runtime
+    # While moto starts: the template, and every handler imported once, in this process.
+    spec, resolver = read_stack(TEMPLATE, STACK_NAME, _parameter_overrides())
+    _configure_environment(spec)
+    log = open_function_log(function_log)
+    # Powertools' loggers keep the stdout they were created with: the log, not the console.
+    with contextlib.redirect_stdout(log):
+        runners = {mapping.function: mapping_function(mapping) for mapping in spec.mappings}
+        gateway = ApiGateway(
+            spec.routes,
+            route_functions(spec),
+            api_key,
+            spec.binary_media_types,
+            spec.gateway_responses,
+        )
 
-    runtime.reset()
+    if not moto_ready.poll(START_SECONDS):
+        moto.kill()
+        raise StackStartError("moto's server did not start")
+    try:
+        port = int(moto_ready.recv())
+    except EOFError:
+        raise StackStartError(f"moto's server ended with {moto.exitcode}") from None
+    moto_ready.close()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
     session = infrastructure_session()
     s3, sqs, dynamodb = (
         session.client(name, endpoint_url=endpoint, region_name=REGION)
@@ -141,24 +221,54 @@ def start(
     )
     queue_urls = create_resources(spec, s3, sqs, dynamodb)
 
-    functions = stack_functions(spec)
-    pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay)
-
-    gateway = ApiGateway(
-        spec.routes, functions, api_key, spec.binary_media_types, spec.gateway_responses
+    ready: Queue[tuple[str, int]] = fork.Queue()
+    stopping = fork.Event()
+    reports: Queue[InstanceReport] = fork.Queue()
+    instances: list[BaseProcess] = []
+    for mapping in spec.mappings:
+        for instance in range(mapping.maximum_concurrency or os.cpu_count() or 1):
+            instances.append(
+                fork.Process(
+                    target=run_function_instance,
+                    args=(
+                        runners[mapping.function],
+                        mapping,
+                        queue_urls[mapping.queue_logical_id],
+                        resolver.arns[mapping.queue_logical_id],
+                        retry_delay,
+                        len(instances),
+                        log,
+                        faults,
+                        parent,
+                        ready,
+                        stopping,
+                        reports,
+                    ),
+                    name=f"{mapping.function}-{instance}",
+                    daemon=True,
+                )
+            )
+    api = fork.Process(
+        target=run_api, args=(gateway, api_port, log, parent, ready), name="api", daemon=True
     )
-    http_server = serve(gateway, "127.0.0.1", api_port)
+    children: list[BaseProcess] = [*instances, api]
+    for child in children:
+        child.start()
     stack = LocalStack(
         spec=spec,
         s3_endpoint=endpoint,
-        api_url=f"http://127.0.0.1:{http_server.server_port}",
+        api_url="",
         api_key=api_key,
-        functions=functions,
-        pollers=pollers,
         queue_urls=queue_urls,
+        processes=[moto, *children],
+        instances=instances,
+        _stopping=stopping,
+        _reports=reports,
     )
-    stack._stoppers.extend([moto_server.stop, http_server.shutdown])
-    if start_pollers:
-        for poller in pollers:
-            poller.start()
+    try:
+        started = _wait_until_ready(ready, stack.processes, len(children))
+    except StackStartError:
+        stack.stop()
+        raise
+    stack.api_url = f"http://127.0.0.1:{dict(started)['api']}"
     return stack

@@ -72,6 +72,9 @@ class QueueMapping:
     timeout: int
     memory_mb: int
     report_batch_item_failures: bool
+    # ScalingConfig's MaximumConcurrency: how many invocations the mapping runs at once (None:
+    # the template sets no cap).
+    maximum_concurrency: int | None = None
 
 
 @dataclass
@@ -321,6 +324,7 @@ def read_stack(
             event_properties = event.get("Properties", {})
             if event["Type"] == "SQS":
                 queue_ref = event_properties["Queue"]
+                scaling = resolver.resolve(event_properties.get("ScalingConfig", {}))
                 queue_logical_id = queue_ref["Fn::GetAtt"][0]
                 spec.mappings.append(
                     QueueMapping(
@@ -333,6 +337,11 @@ def read_stack(
                         memory_mb=int(resolver.resolve(properties.get("MemorySize", 128))),
                         report_batch_item_failures="ReportBatchItemFailures"
                         in event_properties.get("FunctionResponseTypes", []),
+                        maximum_concurrency=(
+                            int(scaling["MaximumConcurrency"])
+                            if "MaximumConcurrency" in scaling
+                            else None
+                        ),
                     )
                 )
             elif event["Type"] == "Api":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from local.template import StackSpec
+from local.template import StackSpec, read_stack
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 
 
 def test_every_queue_table_and_event_source_comes_from_the_template(
@@ -51,3 +54,17 @@ def test_write_routes_need_the_api_key_and_reads_do_not(stack_spec: tuple[StackS
     assert ("GET", "/search") in public
     assert ("GET", "/articles") in public
     assert all(method in ("GET", "OPTIONS") for method, _ in public)
+
+
+def test_each_queue_fed_function_runs_as_many_instances_as_its_maximum_concurrency(
+    stack_spec: tuple[StackSpec, Any],
+):
+    spec, _ = stack_spec
+    # The template's StageMaximumConcurrency default, as its ScalingConfig names it.
+    assert {m.function: m.maximum_concurrency for m in spec.mappings} == {
+        "ParseFunction": 2,
+        "SummarizeFunction": 2,
+        "IndexFunction": 2,
+    }
+    raised, _ = read_stack(TEMPLATE, "newsbrief", {"StageMaximumConcurrency": "5"})
+    assert {m.maximum_concurrency for m in raised.mappings} == {5}

@@ -1,0 +1,141 @@
+"""`python -m local serve` runs moto, every instance of the queue-fed functions and the API in
+processes of their own, and stops all of them at once on Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+
+from local.template import read_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+CONCURRENCY = "3"
+# On this loaded 2-core machine the stack ends in about a second; before, SIGTERM took far longer.
+STOP_SECONDS = 10.0
+
+pytestmark = pytest.mark.e2e
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def command_line(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return status != "Z"
+
+
+def wait_until_indexed(banner: dict[str, str], table: str, key: str) -> str:
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=banner["s3_endpoint"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    deadline = time.monotonic() + 90
+    status = ""
+    while time.monotonic() < deadline and status != "indexed":
+        items = dynamodb.query(
+            TableName=table,
+            IndexName="SourceKeyIndex",
+            KeyConditionExpression="source_key = :key",
+            ExpressionAttributeValues={":key": {"S": key}},
+        )["Items"]
+        ids = [item["id"]["S"] for item in items]
+        if ids:
+            article = dynamodb.get_item(TableName=table, Key={"id": {"S": ids[0]}})["Item"]
+            status = article["status"]["S"]
+        time.sleep(0.5)
+    return status
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
+    tmp_path: Path, stop: str
+):
+    banner_file = tmp_path / "banner.json"
+    env = {
+        **os.environ,
+        "NEWSBRIEF_S3_PORT": "0",
+        "NEWSBRIEF_API_PORT": "0",
+        "NEWSBRIEF_BANNER_FILE": str(banner_file),
+        "NEWSBRIEF_STAGE_CONCURRENCY": CONCURRENCY,
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    with (tmp_path / "stderr.log").open("w") as log:
+        # A session of its own: Ctrl-C reaches the stack's whole process group, as in a terminal.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            assert process.stdout is not None
+            banner = json.loads(process.stdout.readline())
+            written = json.loads(banner_file.read_text())
+            assert written["pid"] == process.pid
+
+            spec, _ = read_stack(
+                ROOT / "template.yaml", "newsbrief", {"StageMaximumConcurrency": CONCURRENCY}
+            )
+            instances = sum(mapping.maximum_concurrency or 0 for mapping in spec.mappings)
+            assert instances == 3 * int(CONCURRENCY)
+            stack_children = children(process.pid)
+            forked = [c for c in stack_children if command_line(c) == command_line(process.pid)]
+            spawned = [c for c in stack_children if b"spawn_main" in command_line(c)]
+            # Every function instance and the API are forked; moto's server is an interpreter
+            # of its own.
+            assert len(forked) == instances + 1
+            assert len(spawned) == 1
+
+            s3 = boto3.client(
+                "s3",
+                endpoint_url=banner["s3_endpoint"],
+                region_name="us-east-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            key = "incoming/processes/seed.txt"
+            body = (FIXTURES / "seed-article.txt").read_bytes()
+            s3.put_object(Bucket=banner["bucket"], Key=key, Body=body)
+            table = written["outputs"]["ArticlesTableName"]
+            assert wait_until_indexed(banner, table, key) == "indexed"
+
+            began = time.monotonic()
+            if stop == "ctrl-c":
+                os.killpg(process.pid, signal.SIGINT)
+            else:
+                process.terminate()
+            assert process.wait(timeout=30) == 0
+            assert time.monotonic() - began < STOP_SECONDS
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and any(alive(c) for c in stack_children):
+                time.sleep(0.1)
+            assert not [c for c in stack_children if alive(c)]
+            assert not banner_file.exists()
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
