@@ -1,7 +1,8 @@
 """The local stack's processes: moto's server, each queue-fed function's instances and the API
 gateway, each in an interpreter of its own so that they run on every core.
 
-moto's server is a spawned interpreter. The functions' instances and the API are forked from
+moto's server is an interpreter of its own (``python -m local.processes PORT PARENT_PID``,
+which prints the port it listens on). The functions' instances and the API are forked from
 the stack's process once it has imported the handlers, so that each starts warm, as a Lambda
 instance after its first invocation. The stack's process stops them: SIGTERM ends a child at
 once (a batch cut short goes back to its queue, as when Lambda loses an instance), and a child
@@ -19,15 +20,17 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from local.api_gateway import ApiGateway, serve
-from local.functions import Function, QueuePoller
 from local.template import REGION, QueueMapping
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
+    from multiprocessing.synchronize import Event
+
+    from local.api_gateway import ApiGateway
+    from local.functions import Function
 
 # How often a child checks that the stack's process is still there.
 PARENT_CHECK_SECONDS = 0.5
@@ -66,7 +69,7 @@ def open_function_log(path: Path) -> TextIO:
     return path.open("a", encoding="utf-8", buffering=1)
 
 
-def _become_child(parent_pid: int, function_log: TextIO | None = None) -> None:
+def _become_child(parent_pid: int, function_log: TextIO) -> None:
     # Ctrl-C reaches the whole process group, and a forked child inherits the stack's SIGTERM
     # handler: the stack's process stops its children itself, and SIGTERM ends them at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -74,13 +77,12 @@ def _become_child(parent_pid: int, function_log: TextIO | None = None) -> None:
     # The stack's stdout is its console (or a pipe a caller reads to its end): children write
     # to the function log, and keep no copy of the console open after the stack has ended.
     sys.stdout.flush()
-    if function_log is not None:
-        os.dup2(function_log.fileno(), STDOUT_FD)
-        sys.stdout = function_log
-    else:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), STDOUT_FD)
+    os.dup2(function_log.fileno(), STDOUT_FD)
+    sys.stdout = function_log
+    _watch_parent(parent_pid)
 
+
+def _watch_parent(parent_pid: int) -> None:
     def watch() -> None:
         while os.getppid() == parent_pid:
             time.sleep(PARENT_CHECK_SECONDS)
@@ -99,9 +101,10 @@ def _infrastructure_client(service: str) -> Any:
     )
 
 
-def run_moto(port: int, parent_pid: int, ready: Connection) -> None:
-    """moto's server, with moto_gaps' fixes, until the stack stops it."""
-    _become_child(parent_pid)
+def run_moto(port: int, parent_pid: int) -> None:
+    """moto's server, with moto_gaps' fixes, until the stack stops it; prints its port."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _watch_parent(parent_pid)
     from moto.server import ThreadedMotoServer
 
     from local.moto_gaps import behave_like_aws, remember_service_hosts
@@ -112,8 +115,10 @@ def run_moto(port: int, parent_pid: int, ready: Connection) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    ready.send(server.get_host_and_port()[1])
-    ready.close()
+    print(server.get_host_and_port()[1], flush=True)
+    # The port was all the stack reads from this process.
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), STDOUT_FD)
     threading.Event().wait()
 
 
@@ -152,6 +157,7 @@ def run_function_instance(
     """One warm instance of a queue-fed function with its share of the event source mapping's
     polling; ``stopping`` ends it after its batch, with a report of what it did."""
     _become_child(parent_pid, function_log)
+    from local.functions import QueuePoller
     from newsbrief import runtime
 
     injector = _inject_faults(faults, instance) if faults else None
@@ -185,9 +191,14 @@ def run_api(
 ) -> None:
     """API Gateway and the functions its routes invoke."""
     _become_child(parent_pid, function_log)
+    from local.api_gateway import serve
     from newsbrief import runtime
 
     runtime.reset()
     server = serve(gateway, "127.0.0.1", port)
     ready.put(("api", server.server_port))
     threading.Event().wait()
+
+
+if __name__ == "__main__":
+    run_moto(int(sys.argv[1]), int(sys.argv[2]))

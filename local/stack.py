@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import queue
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing.process import BaseProcess
@@ -24,7 +26,6 @@ from local.processes import (
     open_function_log,
     run_api,
     run_function_instance,
-    run_moto,
 )
 from local.resources import create_resources
 from local.template import REGION, StackSpec, read_stack
@@ -50,7 +51,8 @@ class LocalStack:
     api_url: str
     api_key: str
     queue_urls: dict[str, str]
-    # Every child, moto's server first: stopped in reverse order.
+    moto: subprocess.Popen[str] | None = None
+    # The forked children: the functions' instances and the API.
     processes: list[BaseProcess] = field(default_factory=list)
     instances: list[BaseProcess] = field(default_factory=list)
     _stopping: Event | None = None
@@ -94,14 +96,21 @@ class LocalStack:
 
     def stop(self) -> None:
         """Ends every process at once: work under way goes back to its queue, as in Lambda."""
-        for process in reversed(self.processes):
+        for process in self.processes:
             if process.is_alive():
                 process.terminate()
-        for process in reversed(self.processes):
+        for process in self.processes:
             process.join(STOP_SECONDS)
             if process.is_alive():
                 process.kill()
                 process.join()
+        if self.moto is not None and self.moto.poll() is None:
+            self.moto.terminate()
+            try:
+                self.moto.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.moto.kill()
+                self.moto.wait()
 
 
 @cache
@@ -172,8 +181,8 @@ def start(
     """Starts moto, creates the template's resources in it, then forks each queue-fed
     function's instances (as many as its MaximumConcurrency, one per core without one) and the
     API; returns once every process is ready."""
-    # Forked children inherit the imported handlers; moto's server needs none of them.
-    spawn, fork = multiprocessing.get_context("spawn"), multiprocessing.get_context("fork")
+    # Forked children inherit the imported handlers.
+    fork = multiprocessing.get_context("fork")
     parent = os.getpid()
     s3_port = s3_port if s3_port is not None else int(os.environ.get("NEWSBRIEF_S3_PORT", "5000"))
     api_port = (
@@ -181,13 +190,13 @@ def start(
     )
     api_key = api_key or os.environ.get("NEWSBRIEF_API_KEY") or secrets.token_urlsafe(24)
 
-    # moto's server sends its port once, or ends the pipe by dying.
-    moto_ready, moto_reports = spawn.Pipe(duplex=False)
-    moto = spawn.Process(
-        target=run_moto, args=(s3_port, parent, moto_reports), name="moto", daemon=True
+    # An interpreter of its own, which needs none of the handlers: it prints its port.
+    moto = subprocess.Popen(  # noqa: S603 - this package's own module
+        [sys.executable, "-m", "local.processes", str(s3_port), str(parent)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    moto.start()
-    moto_reports.close()
 
     # While moto starts: the template, and every handler imported once, in this process.
     spec, resolver = read_stack(TEMPLATE, STACK_NAME, _parameter_overrides())
@@ -204,14 +213,13 @@ def start(
             spec.gateway_responses,
         )
 
-    if not moto_ready.poll(START_SECONDS):
+    reported = moto.stdout.readline().strip() if moto.stdout else ""
+    if moto.stdout:
+        moto.stdout.close()
+    if not reported.isdigit():
         moto.kill()
-        raise StackStartError("moto's server did not start")
-    try:
-        port = int(moto_ready.recv())
-    except EOFError:
-        raise StackStartError(f"moto's server ended with {moto.exitcode}") from None
-    moto_ready.close()
+        raise StackStartError(f"moto's server did not start ({moto.wait()})")
+    port = int(reported)
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     session = infrastructure_session()
@@ -260,7 +268,8 @@ def start(
         api_url="",
         api_key=api_key,
         queue_urls=queue_urls,
-        processes=[moto, *children],
+        moto=moto,
+        processes=children,
         instances=instances,
         _stopping=stopping,
         _reports=reports,

@@ -104,11 +104,12 @@ def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
             assert instances == 3 * int(CONCURRENCY)
             stack_children = children(process.pid)
             forked = [c for c in stack_children if command_line(c) == command_line(process.pid)]
-            spawned = [c for c in stack_children if b"spawn_main" in command_line(c)]
+            moto = [c for c in stack_children if b"local.processes" in command_line(c)]
             # Every function instance and the API are forked; moto's server is an interpreter
-            # of its own.
+            # of its own; nothing else.
             assert len(forked) == instances + 1
-            assert len(spawned) == 1
+            assert len(moto) == 1
+            assert len(stack_children) == instances + 2
 
             s3 = boto3.client(
                 "s3",
