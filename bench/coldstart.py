@@ -16,9 +16,14 @@ BOTO3_AND_ONE_CLIENT = (
 
 
 def lambda_environment(function_dir: Path) -> dict[str, str]:
-    """The variables Lambda sets that change what a handler does at import: the X-Ray SDK,
-    for one, samples locally inside Lambda instead of creating an X-Ray client."""
+    """The variables Lambda sets that change what a handler does at import (the X-Ray SDK,
+    for one, samples locally inside Lambda instead of creating an X-Ray client), and the
+    template's, which a handler checks at import."""
+    from local.template import read_stack
+
+    spec, _ = read_stack(ROOT / "template.yaml", "newsbrief")
     return {
+        **spec.environment,
         "LAMBDA_TASK_ROOT": str(function_dir),
         "AWS_LAMBDA_FUNCTION_NAME": function_dir.name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",

@@ -19,10 +19,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsbrief import runtime
 from newsbrief.events import ObjectEvent, object_events
+from newsbrief.settings import get_settings
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
+# A missing environment variable fails the cold start, naming it, not the first AWS call.
+get_settings()
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
 

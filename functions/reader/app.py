@@ -22,11 +22,14 @@ from newsbrief.reader.pages import (
     static_file,
 )
 from newsbrief.service import NewsroomService, ServiceError
+from newsbrief.settings import get_settings
 from newsbrief.storage.articles import InvalidCursorError
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
+# A missing environment variable fails the cold start, naming it, not the first AWS call.
+get_settings()
 
 app = APIGatewayRestResolver()
 

@@ -7,7 +7,7 @@ import textwrap
 from harness import Pipeline
 
 from newsbrief import runtime
-from newsbrief.settings import Settings
+from newsbrief.settings import FURNITURE_MIN_UPLOADS
 from newsbrief.storage.articles import FurnitureRepository
 from newsbrief_cli.commands.furniture import forget_report, learned_report
 
@@ -54,7 +54,7 @@ def story(n: int) -> str:
 
 def furniture_repository(pipeline: Pipeline) -> FurnitureRepository:
     table = runtime.dynamodb().Table(pipeline.spec.environment["ARTICLES_TABLE"])
-    return FurnitureRepository(table, Settings.from_env().furniture_min_sources)
+    return FurnitureRepository(table, FURNITURE_MIN_UPLOADS)
 
 
 def upload_story(pipeline: Pipeline, n: int) -> dict[str, object]:

@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 
 from local.functions import Function
+from local.template import StackSpec
 from newsbrief.summarizing.bedrock import FALLBACK_METRIC
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def summarize_app(monkeypatch: pytest.MonkeyPatch) -> Any:
+def summarize_app(stack_spec: tuple[StackSpec, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    for name, value in stack_spec[0].environment.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Newsbrief")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "newsbrief")

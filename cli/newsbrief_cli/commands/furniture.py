@@ -29,12 +29,10 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, target: Target) -> int:
-    from newsbrief.settings import Settings
+    from newsbrief.settings import FURNITURE_MIN_UPLOADS
     from newsbrief.storage.articles import FurnitureRepository
 
-    repository = FurnitureRepository(
-        target.table("ArticlesTableName"), Settings.from_env().furniture_min_sources
-    )
+    repository = FurnitureRepository(target.table("ArticlesTableName"), FURNITURE_MIN_UPLOADS)
     console = Console()
     if args.action == "list":
         lines = learned_report(repository, args.source)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newsbrief.settings import get_settings
+from newsbrief.settings import FURNITURE_MIN_UPLOADS, get_settings
 from newsbrief.storage.articles import ArticleRepository, FurnitureRepository
 from newsbrief.storage.objects import ObjectStore
 
@@ -73,9 +73,8 @@ def index_writer() -> IndexWriter:
 def parse_stage() -> ParseStage:
     from newsbrief.pipeline.parse import ParseStage
 
-    settings = get_settings()
     furniture = FurnitureRepository(
-        dynamodb().Table(settings.articles_table), settings.furniture_min_sources
+        dynamodb().Table(get_settings().articles_table), FURNITURE_MIN_UPLOADS
     )
     return ParseStage(object_store(), article_repository(), furniture)
 

@@ -1,10 +1,11 @@
-"""Environment → typed settings, read once per process."""
+"""Environment → typed settings, read once per process and checked when a function starts."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 INCOMING_PREFIX = "incoming/"
 PARSED_PREFIX = "parsed/"
@@ -16,35 +17,45 @@ REJECTED_PREFIX = "rejected/"
 # headers and the rest of the event. Larger files go straight to S3 through POST /uploads.
 MAX_API_UPLOAD_BYTES = 4 * 1024 * 1024
 
+# Uploads of one source that must share a line before it is learned as that source's furniture.
+FURNITURE_MIN_UPLOADS = 3
 
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+class SettingsError(RuntimeError):
+    """The environment lacks what the functions need; the message names each variable."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    articles_bucket: str
-    articles_table: str
-    search_index_table: str
-    idempotency_table: str
-    bedrock_model_id: str = ""
-    cors_allowed_origins: tuple[str, ...] = field(default_factory=tuple)
-    furniture_min_sources: int = 3
+class Settings(BaseModel):
+    """What every function reads from its environment (the template's Globals).
 
+    A plain model over ``os.environ``: pydantic is loaded by the models already, where
+    pydantic-settings would add its own import to every cold start."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    articles_bucket: str = Field(alias="ARTICLES_BUCKET", min_length=1)
+    articles_table: str = Field(alias="ARTICLES_TABLE", min_length=1)
+    search_index_table: str = Field(alias="SEARCH_INDEX_TABLE", min_length=1)
+    idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
+    bedrock_model_id: str = Field(default="", alias="BEDROCK_MODEL_ID")
+    cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
+
+    @field_validator("cors_allowed_origins", mode="before")
     @classmethod
-    def from_env(cls) -> Settings:
-        env = os.environ
-        return cls(
-            articles_bucket=env.get("ARTICLES_BUCKET", ""),
-            articles_table=env.get("ARTICLES_TABLE", ""),
-            search_index_table=env.get("SEARCH_INDEX_TABLE", ""),
-            idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
-            bedrock_model_id=env.get("BEDROCK_MODEL_ID", ""),
-            cors_allowed_origins=_csv(env.get("CORS_ALLOWED_ORIGINS", "")),
-            furniture_min_sources=int(env.get("FURNITURE_MIN_UPLOADS", "3")),
-        )
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings.from_env()
+    """The settings of this process; a missing or empty variable raises SettingsError."""
+    try:
+        return Settings.model_validate(dict(os.environ))
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise SettingsError(f"the function's environment is incomplete: {problems}") from None
