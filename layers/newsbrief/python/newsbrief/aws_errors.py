@@ -3,6 +3,9 @@ lists, so that callers tell load apart from configuration faults (access denied,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.retries.standard import (
     RetryContext,
@@ -44,3 +47,15 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, BotoCoreError):
         return bool(_TRANSIENT.is_retryable(RetryContext(1, caught_exception=error)))
     return False
+
+
+@contextmanager
+def translated(codes: Collection[str], error: Callable[[], Exception]) -> Iterator[None]:
+    """Raises ``error()`` (chained) for an AWS error of the block whose code is one of
+    ``codes``, so callers catch the storage layer's own exception; others pass unchanged."""
+    try:
+        yield
+    except ClientError as exc:
+        if error_code(exc) not in codes:
+            raise
+        raise error() from exc

@@ -11,11 +11,11 @@ import binascii
 import hashlib
 import json
 from collections.abc import Collection, Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
+from newsbrief import aws_errors
 from newsbrief.models import ArticleListItem, LearnedFurniture, ParsedArticle, Status, Summary
 
 if TYPE_CHECKING:
@@ -207,15 +207,14 @@ class ArticleRepository:
     def delete(self, article_id: str, sequencer: str | None) -> bool:
         """Deletes the item unless a newer upload of its key was recorded after the removal."""
         try:
-            self._table.delete_item(
-                Key={"id": article_id},
-                ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
-                ExpressionAttributeValues={":seq": _sequencer_sort(sequencer)},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
+            with _condition_failure_raises(article_id):
+                self._table.delete_item(
+                    Key={"id": article_id},
+                    ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
+                    ExpressionAttributeValues={":seq": _sequencer_sort(sequencer)},
+                )
+        except StaleUpdateError:
+            return False
         return True
 
     def ids_for_source_key(self, key: str) -> list[str]:
@@ -344,7 +343,7 @@ class ArticleRepository:
         values: dict[str, Any],
         names: dict[str, str],
     ) -> None:
-        try:
+        with _condition_failure_raises(article_id):
             self._table.update_item(
                 Key={"id": article_id},
                 UpdateExpression=expression,
@@ -352,15 +351,11 @@ class ArticleRepository:
                 ExpressionAttributeNames={"#status": "status", **names},
                 ExpressionAttributeValues={**values, ":seq": _sequencer_sort(sequencer)},
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleUpdateError(article_id) from exc
-            raise
 
     def _conditional_on_content(
         self, article_id: str, content_sha256: str | None, expression: str, values: dict[str, Any]
     ) -> None:
-        try:
+        with _condition_failure_raises(article_id):
             self._table.update_item(
                 Key={"id": article_id},
                 UpdateExpression=expression,
@@ -368,10 +363,6 @@ class ArticleRepository:
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={**values, ":sha": content_sha256},
             )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleUpdateError(article_id) from exc
-            raise
 
 
 class FurnitureRepository:
@@ -478,4 +469,11 @@ def list_item(item: dict[str, Any]) -> ArticleListItem:
         language=item.get("language"),
         status=Status(str(item.get("status", Status.QUEUED.value))),
         summary=[str(sentence) for sentence in item.get("summary", [])],
+    )
+
+
+def _condition_failure_raises(article_id: str) -> AbstractContextManager[None]:
+    """A write whose condition a newer upload's record failed raises StaleUpdateError."""
+    return aws_errors.translated(
+        {"ConditionalCheckFailedException"}, lambda: StaleUpdateError(article_id)
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
+from newsbrief import aws_errors
 from newsbrief.models import ParsedArticle, Rejection, Summary
 from newsbrief.settings import INCOMING_PREFIX, PARSED_PREFIX, REJECTED_PREFIX, SUMMARIES_PREFIX
 
@@ -56,24 +56,16 @@ class ObjectStore:
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if version_id:
             kwargs["VersionId"] = version_id
-        try:
+        with _missing_raises(key):
             head = self._s3.head_object(**kwargs)
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissingError(key) from exc
-            raise
         return int(head["ContentLength"]), str(head.get("ContentType") or "")
 
     def get_upload(self, key: str, version_id: str | None = None) -> Upload:
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if version_id:
             kwargs["VersionId"] = version_id
-        try:
+        with _missing_raises(key):
             response = self._s3.get_object(**kwargs)
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissingError(key) from exc
-            raise
         data = response["Body"].read()
         return Upload(
             key=key,
@@ -134,16 +126,14 @@ class ObjectStore:
         source: dict[str, str] = {"Bucket": self.bucket, "Key": rejection.source.key}
         if rejection.source.version_id:
             source["VersionId"] = rejection.source.version_id
-        try:
+        # An upload deleted since it was rejected leaves the reason alone.
+        with suppress(ObjectMissingError), _missing_raises(rejection.source.key):
             self._s3.copy_object(
                 Bucket=self.bucket,
                 Key=base + "original",
                 CopySource=source,
                 MetadataDirective="COPY",
             )
-        except ClientError as exc:
-            if not _is_missing(exc):
-                raise
         self._put_json(base + "reason.json", rejection.model_dump(mode="json"))
 
     def delete_rejection(self, article_id: str) -> None:
@@ -155,11 +145,10 @@ class ObjectStore:
 
     def _exists(self, key: str) -> bool:
         try:
-            self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _is_missing(exc):
-                return False
-            raise
+            with _missing_raises(key):
+                self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ObjectMissingError:
+            return False
         return True
 
     def _put_json(self, key: str, document: dict[str, Any]) -> None:
@@ -169,16 +158,15 @@ class ObjectStore:
         )
 
     def _get_json(self, key: str) -> dict[str, Any]:
-        try:
+        with _missing_raises(key):
             response = self._s3.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissingError(key) from exc
-            raise
         document: dict[str, Any] = json.loads(response["Body"].read())
         return document
 
 
-def _is_missing(exc: Exception) -> bool:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
-    return code in {"NoSuchKey", "404", "NotFound", "NoSuchVersion"}
+# What S3 answers for a key or version that is not there (HEAD has no body, only "404").
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound", "NoSuchVersion"})
+
+
+def _missing_raises(key: str) -> AbstractContextManager[None]:
+    return aws_errors.translated(_MISSING, lambda: ObjectMissingError(key))
