@@ -192,7 +192,6 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
         IndexDocument,
         IndexLayout,
         IndexTable,
-        SearchRequest,
     )
     from newsbrief.indexing.analyzer import terms
 
@@ -234,21 +233,12 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
         seconds_at_rate = n / args.rate
         hottest_key, hottest_units = by_key.most_common(1)[0]
 
-        def measure(query_texts: list[str]) -> tuple[list[list[str]], list[float]]:
-            results, costs = [], []
-            for text in query_texts:
-                before = meter.read_units
-                page = searcher.search(SearchRequest(q=text, limit=K))
-                costs.append(meter.read_units - before)
-                results.append([hit.id for hit in page.items])
-            return results, costs
-
         plain = [ev.plain_query(q["query"]) for q in queries]
         three = [" ".join(terms(q)[:3]) for q in plain]
         t0 = time.perf_counter()
-        results, query_costs = measure(plain)
+        query_costs, results = scale_queries(searcher, meter, plain)
         query_s = time.perf_counter() - t0
-        _, three_costs = measure(three)
+        three_costs, _ = scale_queries(searcher, meter, three)
         ranks = [
             ev.rank_of(docs[q["target"]]["id"], ids)
             for q, ids in zip(queries, results, strict=True)
@@ -260,8 +250,8 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
         compact_before = meter.write_units
         writer.compact()
         compaction_wru = meter.write_units - compact_before
-        _, compacted_costs = measure(plain)
-        _, compacted_three = measure(three)
+        compacted_costs, _ = scale_queries(searcher, meter, plain)
+        compacted_three, _ = scale_queries(searcher, meter, three)
         stored = all_items(client)
     items = len(stored)
     run_bytes = sum(len(i["r"]["B"]) for i in stored if "r" in i)
