@@ -12,9 +12,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
 from local.template import ACCOUNT_ID, REGION, QueueMapping, Route, StackSpec
+from newsbrief.queues import ObjectEventQueue
 
 log = logging.getLogger("newsbrief.local")
 
@@ -55,7 +54,7 @@ class Function:
         # Powertools idempotency marks a record "in progress" for as long as the context says
         # the function has left (see QueuePoller._run_batch).
         self.uses_idempotency = any(
-            isinstance(value, IdempotencyConfig) for value in vars(self._module).values()
+            isinstance(value, ObjectEventQueue) for value in vars(self._module).values()
         )
         self._lock = threading.Lock()
         self.invocations = 0

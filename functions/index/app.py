@@ -7,44 +7,31 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsbrief import runtime
 from newsbrief.events import object_events
-from newsbrief.pipeline.index import IndexStage
-from newsbrief.settings import get_settings
+from newsbrief.queues import SQS_CORRELATION_ID, QueueBatch
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
 metrics = Metrics()
-# A missing environment variable fails the cold start, naming it, not the first AWS call.
-get_settings()
-processor = BatchProcessor(event_type=EventType.SQS)
+queue = QueueBatch()
 
 
-def collect_into(stage: IndexStage) -> Any:
-    @tracer.capture_method
-    def record_handler(record: SQSRecord) -> None:
-        stage.collect(record.message_id, object_events(record.body))
-
-    return record_handler
-
-
-@logger.inject_lambda_context(correlation_id_path="Records[0].messageId")
+@logger.inject_lambda_context(correlation_id_path=SQS_CORRELATION_ID)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     stage = runtime.index_stage()
-    response = process_partial_response(
-        event=event, record_handler=collect_into(stage), processor=processor, context=context
-    )
+
+    @tracer.capture_method
+    def record_handler(record: SQSRecord) -> None:
+        stage.collect(record.message_id, object_events(record.body))
+
+    response = queue.process(event, context, record_handler)
     written = stage.flush(remaining=lambda: context.get_remaining_time_in_millis() / 1000)
     response["batchItemFailures"] += [
         {"itemIdentifier": message_id} for message_id in written.failed_messages

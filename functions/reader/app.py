@@ -21,7 +21,7 @@ from newsbrief.reader.pages import (
     Reader,
     static_file,
 )
-from newsbrief.service import NewsroomService, ServiceError
+from newsbrief.service import ServiceError
 from newsbrief.settings import get_settings
 from newsbrief.storage.articles import InvalidCursorError
 
@@ -47,10 +47,7 @@ def base_path() -> str:
 
 
 def reader() -> Reader:
-    service = NewsroomService(
-        runtime.object_store(), runtime.article_repository(), runtime.search_index
-    )
-    return Reader(service, base_path())
+    return Reader(runtime.newsroom_service(), base_path())
 
 
 def html(page: Page) -> Response[str]:

@@ -52,11 +52,6 @@ class ObjectEvent:
     sequencer: str | None
     event_time: str
 
-    @property
-    def idempotency_key(self) -> str:
-        action = "removed" if self.removed else "created"
-        return f"{self.bucket}/{self.key}#{action}#{self.sequencer}"
-
 
 def article_id_for(key: str) -> str:
     """An article's id is a digest of its upload key: re-uploading the key updates the article."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from newsbrief.pipeline.index import IndexStage
     from newsbrief.pipeline.parse import ParseStage
     from newsbrief.pipeline.summarize import SummarizeStage
+    from newsbrief.service import NewsroomService
 
 
 @cache
@@ -68,6 +69,13 @@ def index_writer() -> IndexWriter:
     from newsbrief.indexing import dynamodb_writer
 
     return dynamodb_writer(client("dynamodb"), get_settings().search_index_table)
+
+
+def newsroom_service() -> NewsroomService:
+    """What the API's and the reader's routes call."""
+    from newsbrief.service import NewsroomService
+
+    return NewsroomService(object_store(), article_repository(), search_index)
 
 
 def parse_stage() -> ParseStage:

@@ -51,15 +51,6 @@ class ObjectStore:
         self._s3 = client
         self.bucket = bucket
 
-    def head_upload(self, key: str, version_id: str | None = None) -> tuple[int, str]:
-        """Size and content type of an upload, without downloading it."""
-        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
-        if version_id:
-            kwargs["VersionId"] = version_id
-        with _missing_raises(key):
-            head = self._s3.head_object(**kwargs)
-        return int(head["ContentLength"]), str(head.get("ContentType") or "")
-
     def get_upload(self, key: str, version_id: str | None = None) -> Upload:
         kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
         if version_id:
