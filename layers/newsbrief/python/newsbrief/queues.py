@@ -12,7 +12,6 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
 from newsbrief import runtime
 from newsbrief.events import ObjectEvent, object_events
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools import Logger, Tracer
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # Powertools' batch logs carry the first message's id as their correlation id.
@@ -61,8 +61,14 @@ class ObjectEventQueue(QueueBatch):
         logger: Logger,
         tracer: Tracer,
     ) -> None:
+        # Here, not at the top: the index function, which keeps no idempotency records, would
+        # import Powertools' idempotency into its cold start.
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
         super().__init__()
-        self.idempotency = IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_SECONDS)
+        self.idempotency: IdempotencyConfig = IdempotencyConfig(
+            expires_after_seconds=IDEMPOTENCY_SECONDS
+        )
         self._handle = handle
         self._logger = logger
         self._record_handler = tracer.capture_method(self.record_handler)
