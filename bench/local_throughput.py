@@ -35,6 +35,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from datasets import require  # noqa: E402
 from pipeline import STAGES, Upload, run_stages  # noqa: E402
 
+from local.launch import served_stack  # noqa: E402
+
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
 TARGETS = {"text": 8.0, "html": 3.0}
 CONTENT_TYPES = {".txt": "text/plain", ".html": "text/html"}
@@ -79,37 +81,17 @@ def load() -> str:
 
 
 def import_into_fresh_stack(folder: Path, scratch: Path, idle_timeout: float) -> EndToEnd:
-    banner_file = scratch / "banner.json"
-    env = {
-        **os.environ,
-        "NEWSBRIEF_S3_PORT": "0",
-        "NEWSBRIEF_API_PORT": "0",
-        "NEWSBRIEF_BANNER_FILE": str(banner_file),
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    with (scratch / "stack.log").open("w") as stack_log:
-        stack = subprocess.Popen(
-            [sys.executable, "-m", "local", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=stack_log,
-            text=True,
+    with served_stack(scratch) as served:
+        command = [NEWSBRIEF, "--local", "import", str(folder), "--wait"]
+        command += ["--idle-timeout", str(idle_timeout)]
+        command += ["--manifest", str(scratch / "manifest.sqlite3")]
+        env = {**os.environ, "NEWSBRIEF_BANNER_FILE": str(served.banner_file), "COLUMNS": "160"}
+        env.pop("AWS_ENDPOINT_URL", None)
+        began = time.monotonic()
+        tool = subprocess.run(  # noqa: S603 - the project's own tool
+            command, env=env, capture_output=True, text=True
         )
-        try:
-            assert stack.stdout is not None
-            stack.stdout.readline()  # the banner line: the stack is up
-            command = [NEWSBRIEF, "--local", "import", str(folder), "--wait"]
-            command += ["--idle-timeout", str(idle_timeout)]
-            command += ["--manifest", str(scratch / "manifest.sqlite3")]
-            began = time.monotonic()
-            tool = subprocess.run(  # noqa: S603 - the project's own tool
-                command, env={**env, "COLUMNS": "160"}, capture_output=True, text=True
-            )
-            seconds = time.monotonic() - began
-        finally:
-            stack.terminate()
-            stack.wait(timeout=60)
+        seconds = time.monotonic() - began
     settled = sum(int(count) for _, count in SETTLED_ROW.findall(tool.stdout))
     files = sum(1 for path in folder.iterdir() if path.is_file())
     return EndToEnd(files, settled, seconds, tool.returncode, tool.stdout.strip())

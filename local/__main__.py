@@ -30,11 +30,11 @@ def api_get(stack: LocalStack, path: str, **params: Any) -> Any:
 
 
 def upload_samples(stack: LocalStack, folder: Path) -> list[str]:
+    """Uploads every sample, the seed article first so that its summary is the first one ready."""
     s3 = stack.client("s3")
     keys = []
-    for path in sorted(folder.iterdir()):
-        if path.name.lower() == "readme.md" or not path.is_file():
-            continue
+    samples = [p for p in folder.iterdir() if p.is_file() and p.name.lower() != "readme.md"]
+    for path in sorted(samples, key=lambda p: ("seed" not in p.name, p.name)):
         key = f"incoming/{path.name}"
         content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         s3.put_object(
@@ -62,11 +62,21 @@ def wait_until_settled(stack: LocalStack, keys: list[str], timeout: float) -> di
     return settled
 
 
+def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> None:
+    indexed = [item for item in items if item["status"] == "indexed"]
+    if not indexed:
+        return
+    summary = api_get(stack, f"/articles/{indexed[0]['id']}/summary")
+    print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
+    for sentence in summary["summary"]:
+        print(f"  • {sentence}", file=out)
+    out.flush()
+
+
 def report(
     stack: LocalStack, settled: dict[str, list[Any]], total: int, seconds: float, out: TextIO
 ) -> None:
     print(f"\n{len(settled)} of {total} uploads processed in {seconds:.1f} s\n", file=out)
-    indexed = [item for items in settled.values() for item in items if item["status"] == "indexed"]
     for key, items in sorted(settled.items()):
         for item in items:
             title = item["title"] or "(no title)"
@@ -74,14 +84,6 @@ def report(
                 f"  [{item['status']:8}] {title[:70]:70}  {item['language'] or '':2}  {key}",
                 file=out,
             )
-    seed = next(
-        (item for key, items in settled.items() if "seed" in key for item in items), None
-    ) or (indexed[0] if indexed else None)
-    if seed:
-        summary = api_get(stack, f"/articles/{seed['id']}/summary")
-        print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
-        for sentence in summary["summary"]:
-            print(f"  • {sentence}", file=out)
     query = "Uzbekistan Afghanistan"
     results = api_get(stack, "/search", q=query, limit=3)
     print(f"\nSearch “{query}”: {results['total']} results", file=out)
@@ -115,7 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         began = time.monotonic()
         keys = upload_samples(stack, args.samples)
-        settled = wait_until_settled(stack, keys, args.wait)
+        # The first article's summary is shown as soon as it is ready, while the rest go on.
+        settled = wait_until_settled(stack, keys[:1], args.wait)
+        for items in settled.values():
+            show_summary(stack, items, console)
+        left = args.wait - (time.monotonic() - began)
+        settled |= wait_until_settled(stack, keys[1:], left)
         report(stack, settled, len(keys), time.monotonic() - began, console)
         if len(settled) < len(keys):
             print("some uploads did not settle in time", file=sys.stderr)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -25,6 +22,8 @@ from typing import Any
 
 import boto3
 import pytest
+
+from local.launch import served_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -129,37 +128,14 @@ def reader_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSta
     newsroom_port, other_port = free_port(), free_port()
     newsroom, newsroom_server = serve_newsroom(newsroom_port)
     other_site, other_server = serve_newsroom(other_port)
-    env = {
-        **os.environ,
-        "NEWSBRIEF_S3_PORT": "0",
-        "NEWSBRIEF_API_PORT": "0",
-        # Only the newsroom's origin may call the API from its pages; the other site may not.
-        "NEWSBRIEF_ALLOWED_ORIGINS": newsroom.origin,
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    folder = tmp_path_factory.mktemp("reader-stack")
-    # Its banner stays apart from a developer's own running stack.
-    env["NEWSBRIEF_BANNER_FILE"] = str(folder / "banner.json")
-    log = (folder / "stderr.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
+    # Only the newsroom's origin may call the API from its pages; the other site may not.
+    env = {"NEWSBRIEF_ALLOWED_ORIGINS": newsroom.origin}
     try:
-        assert process.stdout is not None
-        banner = json.loads(process.stdout.readline())
-        threading.Thread(target=shutil.copyfileobj, args=(process.stdout, log), daemon=True).start()
-        stack = ReaderStack(banner["api_url"], {}, newsroom, other_site)
-        stack.ids = upload_and_wait(stack, banner)
-        yield stack
+        with served_stack(tmp_path_factory.mktemp("reader-stack"), env) as served:
+            stack = ReaderStack(served.banner["api_url"], {}, newsroom, other_site)
+            stack.ids = upload_and_wait(stack, served.banner)
+            yield stack
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
         newsroom_server.shutdown()
         other_server.shutdown()
 

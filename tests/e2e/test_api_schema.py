@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-# One worker runs this file: its tests share one local stack (module/session fixtures).
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("api-schema")]
+# One worker runs the e2e files: their tests share one local stack (a session fixture).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
 
 @pytest.fixture(scope="session")

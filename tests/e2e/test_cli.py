@@ -21,8 +21,8 @@ from newsbrief.events import article_id_for
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
 COMMANDS = ["import", "status", "redrive", "reindex", "resummarize", "search", "show", "furniture"]
 
-# One worker runs this file: its tests share one local stack (module/session fixtures).
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli")]
+# One worker runs the e2e files: their tests share one local stack (a session fixture).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
 
 def story(n: int) -> str:

@@ -6,19 +6,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import boto3
 import pytest
 
+from local.launch import served_stack
 from local.template import read_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-CONCURRENCY = "3"
+CONCURRENCY = "2"
 # On this loaded 2-core machine the stack ends in about a second; before, SIGTERM took far longer.
 STOP_SECONDS = 10.0
 
@@ -67,50 +66,33 @@ def wait_until_indexed(banner: dict[str, str], table: str, key: str) -> str:
     return status
 
 
-@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm"])
+# Ctrl-C comes after the stack has processed an upload; SIGTERM to a stack that is still idle.
+@pytest.mark.parametrize(("stop", "upload"), [("ctrl-c", True), ("sigterm", False)])
 def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
-    tmp_path: Path, stop: str
+    tmp_path: Path, stop: str, upload: bool
 ):
-    banner_file = tmp_path / "banner.json"
-    env = {
-        **os.environ,
-        "NEWSBRIEF_S3_PORT": "0",
-        "NEWSBRIEF_API_PORT": "0",
-        "NEWSBRIEF_BANNER_FILE": str(banner_file),
-        "NEWSBRIEF_STAGE_CONCURRENCY": CONCURRENCY,
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    with (tmp_path / "stderr.log").open("w") as log:
-        # A session of its own: Ctrl-C reaches the stack's whole process group, as in a terminal.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            start_new_session=True,
+    env = {"NEWSBRIEF_STAGE_CONCURRENCY": CONCURRENCY}
+    # A session of its own: Ctrl-C reaches the stack's whole process group, as in a terminal.
+    with served_stack(tmp_path, env, new_session=True) as served:
+        process, banner = served.process, served.banner
+        written = json.loads(served.banner_file.read_text())
+        assert written["pid"] == process.pid
+
+        spec, _ = read_stack(
+            ROOT / "template.yaml", "newsbrief", {"StageMaximumConcurrency": CONCURRENCY}
         )
-        try:
-            assert process.stdout is not None
-            banner = json.loads(process.stdout.readline())
-            written = json.loads(banner_file.read_text())
-            assert written["pid"] == process.pid
+        instances = sum(mapping.maximum_concurrency or 0 for mapping in spec.mappings)
+        assert instances == 3 * int(CONCURRENCY)
+        stack_children = children(process.pid)
+        forked = [c for c in stack_children if command_line(c) == command_line(process.pid)]
+        moto = [c for c in stack_children if b"local.processes" in command_line(c)]
+        # Every function instance and the API are forked; moto's server is an interpreter
+        # of its own; nothing else.
+        assert len(forked) == instances + 1
+        assert len(moto) == 1
+        assert len(stack_children) == instances + 2
 
-            spec, _ = read_stack(
-                ROOT / "template.yaml", "newsbrief", {"StageMaximumConcurrency": CONCURRENCY}
-            )
-            instances = sum(mapping.maximum_concurrency or 0 for mapping in spec.mappings)
-            assert instances == 3 * int(CONCURRENCY)
-            stack_children = children(process.pid)
-            forked = [c for c in stack_children if command_line(c) == command_line(process.pid)]
-            moto = [c for c in stack_children if b"local.processes" in command_line(c)]
-            # Every function instance and the API are forked; moto's server is an interpreter
-            # of its own; nothing else.
-            assert len(forked) == instances + 1
-            assert len(moto) == 1
-            assert len(stack_children) == instances + 2
-
+        if upload:
             s3 = boto3.client(
                 "s3",
                 endpoint_url=banner["s3_endpoint"],
@@ -124,19 +106,15 @@ def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
             table = written["outputs"]["ArticlesTableName"]
             assert wait_until_indexed(banner, table, key) == "indexed"
 
-            began = time.monotonic()
-            if stop == "ctrl-c":
-                os.killpg(process.pid, signal.SIGINT)
-            else:
-                process.terminate()
-            assert process.wait(timeout=30) == 0
-            assert time.monotonic() - began < STOP_SECONDS
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and any(alive(c) for c in stack_children):
-                time.sleep(0.1)
-            assert not [c for c in stack_children if alive(c)]
-            assert not banner_file.exists()
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        began = time.monotonic()
+        if stop == "ctrl-c":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.terminate()
+        assert process.wait(timeout=30) == 0
+        assert time.monotonic() - began < STOP_SECONDS
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(alive(c) for c in stack_children):
+            time.sleep(0.1)
+        assert not [c for c in stack_children if alive(c)]
+        assert not served.banner_file.exists()

@@ -1,0 +1,52 @@
+"""`make demo` as a newcomer runs it: the first summary comes as soon as its article is ready,
+then the report of every upload, a search and where to read them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+pytestmark = pytest.mark.e2e
+
+
+def test_demo_shows_the_first_summary_then_reports_every_upload(tmp_path: Path):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    # Sorted by name the seed would come last: the demo still uploads it, and shows it, first.
+    shutil.copy(FIXTURES / "seed-article.txt", samples / "zz-seed-article.txt")
+    (samples / "aa-empty.txt").write_bytes(b" ")
+    env = {
+        **os.environ,
+        "NEWSBRIEF_S3_PORT": "0",
+        "NEWSBRIEF_API_PORT": "0",
+        "NEWSBRIEF_BANNER_FILE": str(tmp_path / "banner.json"),
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    demo = subprocess.run(  # noqa: S603 - the project's own stack
+        [sys.executable, "-m", "local", "demo", "--samples", str(samples), "--exit"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    out = demo.stdout
+    summary_at = out.index("Summary of “")
+    report_at = out.index("2 of 2 uploads processed")
+    assert summary_at < report_at
+    bullets = [line for line in out[summary_at:report_at].splitlines() if line.startswith("  • ")]
+    assert 1 <= len(bullets) <= 5
+    assert "[indexed ]" in out and "incoming/zz-seed-article.txt" in out
+    assert "[rejected]" in out and "incoming/aa-empty.txt" in out
+    assert "Search “Uzbekistan Afghanistan”" in out
+    assert "Read them: open http://127.0.0.1:" in out
+    assert not (tmp_path / "banner.json").exists()
