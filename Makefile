@@ -15,13 +15,17 @@ help:
 	@sed -n 's/^## \([a-z-]*\): \(.*\)/\1\t\2/p' $(firstword $(MAKEFILE_LIST)) | expand -t 14
 
 # uv installs the locked requirements in seconds; pip is the fallback when uv cannot be had.
+# The virtualenv starts without pip (seeding it costs seconds): uv comes from PATH or is put into
+# it by the interpreter's own pip, and pip is seeded only when the fallback needs it.
 $(STAMP): requirements-dev.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/uv || command -v uv >/dev/null || $(BIN)/python -m pip install --quiet uv || true
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	test -x $(BIN)/uv || command -v uv >/dev/null || \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check --prefix $(VENV) uv || true
 	if $(UV) --version >/dev/null 2>&1; then \
 		$(UV) pip install --python $(BIN)/python --quiet --require-hashes -r requirements-dev.lock && \
 		$(UV) pip install --python $(BIN)/python --quiet --no-deps -e . ; \
 	else \
+		$(BIN)/python -m ensurepip --upgrade --default-pip && \
 		$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock && \
 		$(BIN)/python -m pip install --quiet --no-deps -e . ; \
 	fi
