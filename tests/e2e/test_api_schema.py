@@ -9,8 +9,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-# One worker runs the e2e files: their tests share one local stack (a session fixture).
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
+# One worker runs this file on a stack of its own: its generated uploads keep the functions busy.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("api-schema")]
 
 
 @pytest.fixture(scope="session")
