@@ -21,7 +21,7 @@ from newsbrief.events import article_id_for
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
 COMMANDS = ["import", "status", "redrive", "reindex", "resummarize", "search", "show", "furniture"]
 
-# One worker runs the CLI and local-stack files: their tests share one local stack (a session fixture).
+# One worker runs the CLI and local-stack files: their tests share one stack (session fixture).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
 

@@ -14,7 +14,7 @@ import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
-# One worker runs the CLI and local-stack files: their tests share one local stack (a session fixture).
+# One worker runs the CLI and local-stack files: their tests share one stack (session fixture).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("local-stack")]
 
 
