@@ -30,11 +30,11 @@ class SourceRef(BaseModel):
     sequencer: str | None = None
 
 
-class ExtractedArticle(BaseModel):
-    """What the parser finds in one uploaded file, before the pipeline gives it an id."""
+class ArticleMetadata(BaseModel):
+    """What is known of an article besides its text, all optional: what the parser finds, the
+    parse stage stores, the articles table keeps and the API returns share these fields."""
 
-    title: str
-    paragraphs: list[str]
+    title: str | None = None
     author: str | None = None
     published: str | None = None
     modified: str | None = None
@@ -43,6 +43,18 @@ class ExtractedArticle(BaseModel):
     image: str | None = None
     section: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class ArticleText(ArticleMetadata):
+    """An article's metadata with its title and paragraphs, as every article has them."""
+
+    title: str
+    paragraphs: list[str]
+
+
+class ExtractedArticle(ArticleText):
+    """What the parser finds in one uploaded file, before the pipeline gives it an id."""
+
     content_type: str = "text/plain"
 
 
@@ -54,23 +66,13 @@ class LearnedFurniture(BaseModel):
     uploads: int
 
 
-class ParsedArticle(BaseModel):
+class ParsedArticle(ArticleText):
     """The parse stage's output, stored as JSON under the parsed prefix."""
 
     model_config = ConfigDict(extra="ignore")
 
     schema_version: int = PARSED_SCHEMA_VERSION
     id: str
-    title: str
-    author: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    language: str | None = None
-    url: str | None = None
-    image: str | None = None
-    section: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    paragraphs: list[str]
     word_count: int
     reading_time_minutes: int
     content_sha256: str

@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import article_id_for
-from newsbrief.models import ArticleListItem, ParsedArticle, SearchHit, SourceRef, Status
+from newsbrief.models import (
+    ArticleListItem,
+    ArticleMetadata,
+    ParsedArticle,
+    SearchHit,
+    SourceRef,
+    Status,
+)
 from newsbrief.parsing.limits import MAX_UPLOAD_BYTES
 from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
 from newsbrief.storage.articles import ArticleRepository, list_item, now_iso
@@ -59,7 +66,7 @@ class PresignedUpload(BaseModel):
     max_bytes: int
 
 
-class ArticleDetail(BaseModel):
+class ArticleDetail(ArticleMetadata):
     """A parsed article with its pipeline status; fields are null until the stage that sets them."""
 
     id: str
@@ -67,15 +74,6 @@ class ArticleDetail(BaseModel):
     source_key: str | None = None
     reason_code: str | None = None
     reason: str | None = None
-    title: str | None = None
-    author: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    language: str | None = None
-    url: str | None = None
-    image: str | None = None
-    section: str | None = None
-    tags: list[str] = Field(default_factory=list)
     paragraphs: list[str] = Field(default_factory=list)
     word_count: int | None = None
     reading_time_minutes: int | None = None
@@ -308,7 +306,7 @@ class NewsroomService:
 
 def preview_parse(data: bytes, content_type: str | None, filename: str | None) -> ParsePreview:
     """Runs the parse stage on a request body without storing anything."""
-    from newsbrief.pipeline.parse import article_ids_for_upload, build_article, extract
+    from newsbrief.pipeline.parse import article_ids_for_upload, extract, parsed_article
 
     kind = check_upload(data, content_type)
     name = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
@@ -321,7 +319,7 @@ def preview_parse(data: bytes, content_type: str | None, filename: str | None) -
     ids = article_ids_for_upload(name, len(extracted))
     return ParsePreview(
         articles=[
-            build_article(article, article_id, source, parsed_at)
+            parsed_article(article, article_id, source, parsed_at)
             for article_id, article in zip(ids, extracted, strict=True)
         ]
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
 
 from newsbrief.errors import RejectedUploadError
+
+# The parsers call the metadata they find in a document by its short name.
+from newsbrief.models import ArticleMetadata as Metadata
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.credits import drop_closing_credits, strip_dateline, take_lead_credits
 from newsbrief.parsing.furniture import drop_learned_furniture, normalize_line, remove_furniture
@@ -23,21 +25,6 @@ _LONG_PARAGRAPH_WORDS = 20
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 _FIRST_SENTENCE = re.compile(r"^(.{10,}?[.!?])(?:\s|$)", re.DOTALL)
-
-
-@dataclass
-class Metadata:
-    """What a format knows about its article besides the text; all optional."""
-
-    title: str | None = None
-    author: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    language: str | None = None
-    url: str | None = None
-    image: str | None = None
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
 
 
 def blocks_from_lines(
@@ -121,18 +108,20 @@ def build_article(
 
     # The text outranks a declared language: page templates often declare the wrong one.
     language = detect_language("\n".join(body)) or metadata.language
-    return ExtractedArticle(
-        title=title[: TITLE_MAX_CHARS * 2],
-        paragraphs=body,
-        author=_clean_optional(metadata.author or lead.author),
-        published=metadata.published or lead.published,
-        modified=metadata.modified,
-        language=language,
-        url=_clean_optional(metadata.url),
-        image=_clean_optional(metadata.image),
-        section=_clean_optional(metadata.section),
-        tags=list(dict.fromkeys(clean_inline(tag) for tag in metadata.tags if tag.strip())),
-        content_type=content_type,
+    return ExtractedArticle.model_validate(
+        {
+            **metadata.model_dump(),
+            "title": title[: TITLE_MAX_CHARS * 2],
+            "paragraphs": body,
+            "author": _clean_optional(metadata.author or lead.author),
+            "published": metadata.published or lead.published,
+            "language": language,
+            "url": _clean_optional(metadata.url),
+            "image": _clean_optional(metadata.image),
+            "section": _clean_optional(metadata.section),
+            "tags": list(dict.fromkeys(clean_inline(tag) for tag in metadata.tags if tag.strip())),
+            "content_type": content_type,
+        }
     )
 
 

@@ -33,30 +33,23 @@ class ParseOutcome:
     rejected: str | None = None
 
 
-def build_article(
+def parsed_article(
     extracted: ExtractedArticle, article_id: str, source: SourceRef, parsed_at: str
 ) -> ParsedArticle:
     """Adds what the pipeline knows about an extracted article: its id, digest and size."""
     text = "\n\n".join(extracted.paragraphs)
     word_count = len(text.split())
-    return ParsedArticle(
-        id=article_id,
-        title=extracted.title,
-        author=extracted.author,
-        published=extracted.published,
-        modified=extracted.modified,
-        language=extracted.language,
-        url=extracted.url,
-        image=extracted.image,
-        section=extracted.section,
-        tags=extracted.tags,
-        paragraphs=extracted.paragraphs,
-        word_count=word_count,
-        reading_time_minutes=max(1, math.ceil(word_count / WORDS_PER_MINUTE)),
-        content_sha256=hashlib.sha256(f"{extracted.title}\n\n{text}".encode()).hexdigest(),
-        source=source.model_copy(update={"content_type": extracted.content_type}),
-        parsed_at=parsed_at,
-        parser_version=PARSER_VERSION,
+    return ParsedArticle.model_validate(
+        {
+            **extracted.model_dump(exclude={"content_type"}),
+            "id": article_id,
+            "word_count": word_count,
+            "reading_time_minutes": max(1, math.ceil(word_count / WORDS_PER_MINUTE)),
+            "content_sha256": hashlib.sha256(f"{extracted.title}\n\n{text}".encode()).hexdigest(),
+            "source": source.model_copy(update={"content_type": extracted.content_type}),
+            "parsed_at": parsed_at,
+            "parser_version": PARSER_VERSION,
+        }
     )
 
 
@@ -127,7 +120,7 @@ class ParseStage:
         ids = article_ids_for_upload(event.key, len(extracted))
         recorded: list[str] = []
         for article_id, item in zip(ids, extracted, strict=True):
-            article = build_article(item, article_id, source, parsed_at)
+            article = parsed_article(item, article_id, source, parsed_at)
             try:
                 self._articles.record_parsed(article)
             except StaleUpdateError:
