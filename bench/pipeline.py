@@ -50,6 +50,7 @@ from local.moto_gaps import behave_like_aws  # noqa: E402
 from local.resources import create_resources  # noqa: E402
 from local.template import read_stack  # noqa: E402
 from newsbrief import runtime  # noqa: E402
+from newsbrief.models import Status  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 DEFAULT_COPIES = 5
@@ -127,7 +128,8 @@ def run_stages(uploads: list[Upload], meter: Meter | None = None) -> StageRun:
             1
             for upload in uploads
             for article_id in articles_table.ids_for_source_key(upload.key)
-            if (articles_table.get(article_id) or {}).get("status") == "indexed"
+            if (record := articles_table.get(article_id)) is not None
+            and record.status is Status.INDEXED
         )
     return StageRun(
         functions,

@@ -41,6 +41,7 @@ from local.moto_gaps import behave_like_aws  # noqa: E402
 from local.resources import create_resources  # noqa: E402
 from local.template import read_stack  # noqa: E402
 from newsbrief import runtime  # noqa: E402
+from newsbrief.models import Status  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 CONTENT_TYPES = {".html": "text/html", ".md": "text/markdown", ".json": "application/json"}
@@ -94,7 +95,7 @@ def main() -> None:
             article_id
             for path in samples
             for article_id in articles.ids_for_source_key(f"incoming/{path.name}")
-            if (articles.get(article_id) or {}).get("status") == "indexed"
+            if (record := articles.get(article_id)) is not None and record.status is Status.INDEXED
         ]
         meter = Meter()
         for client in (runtime.client("dynamodb"), runtime.client("s3")):

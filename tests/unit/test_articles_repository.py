@@ -33,17 +33,21 @@ def parsed(article_id: str, sequencer: str, title: str = "T", published: str | N
 
 def test_an_older_event_never_overwrites_a_newer_one(pipeline: Pipeline):
     articles = runtime.article_repository()
-    articles.record_parsed(parsed("a1", "FF", "newer"))
+    articles.record_parsed(parsed("a1", "B0", "newer"))
     with pytest.raises(StaleUpdateError):
-        articles.record_parsed(parsed("a1", "FE", "older"))
-    # A longer sequencer is a later one, even when it sorts lower as text ("0100" < "FF").
-    assert "0100" < "FF"
-    articles.record_parsed(parsed("a1", "0100", "latest"))
-    assert articles.get("a1")["title"] == "latest"
+        articles.record_parsed(parsed("a1", "AF", "older"))
+    # Sequencers of different lengths compare as S3 says: the shorter padded on the right
+    # with zeros, so "A123" is older than "B0" (left-padded, "00B0", it would be newer).
     with pytest.raises(StaleUpdateError):
-        articles.record_parsed(parsed("a1", "FF", "newer again"))
-    assert not articles.delete("a1", "FF")
-    assert articles.delete("a1", "0101")
+        articles.record_parsed(parsed("a1", "A123", "older and longer"))
+    articles.record_parsed(parsed("a1", "B001", "latest"))
+    record = articles.get("a1")
+    assert record is not None and record.title == "latest"
+    with pytest.raises(StaleUpdateError):
+        articles.record_parsed(parsed("a1", "B0", "newer again"))
+    # "B01" is "B010" padded: after "B001" (left-padded, "0B01", it would be before).
+    assert not articles.delete("a1", "B0")
+    assert articles.delete("a1", "B01")
     assert articles.get("a1") is None
 
 
@@ -56,7 +60,7 @@ def test_listing_pages_cover_every_article_once(pipeline: Pipeline):
     seen = []
     cursor = None
     while True:
-        items, cursor = articles.list_items(4, cursor)
+        items, cursor = articles.list_records(4, cursor)
         seen.extend(item.id for item in items)
         if cursor is None:
             break
@@ -66,7 +70,7 @@ def test_listing_pages_cover_every_article_once(pipeline: Pipeline):
 def test_a_tampered_cursor_is_refused(pipeline: Pipeline):
     articles = runtime.article_repository()
     with pytest.raises(InvalidCursorError):
-        articles.list_items(4, "eyJ2IjoxLCJwIjp7fX0")
+        articles.list_records(4, "eyJ2IjoxLCJwIjp7fX0")
 
 
 def test_canonical_url_lookup_follows_the_latest_parse(pipeline: Pipeline):
@@ -80,5 +84,6 @@ def test_canonical_url_lookup_follows_the_latest_parse(pipeline: Pipeline):
     assert articles.ids_for_url("https://news.example/a") == []
     long_url = "https://news.example/" + "x" * 3000
     articles.record_parsed(parsed("u1", "03", "third").model_copy(update={"url": long_url}))
-    assert articles.get("u1")["url"] == long_url
+    record = articles.get("u1")
+    assert record is not None and record.url == long_url
     assert articles.ids_for_url(long_url) == []

@@ -81,6 +81,36 @@ class ParsedArticle(ArticleText):
     parser_version: str
 
 
+class ArticleRecord(ArticleMetadata):
+    """An article's item in the articles table: where it is in the pipeline, the metadata and
+    size of its latest parse, its summary."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    status: Status = Status.QUEUED
+    source_key: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    word_count: int | None = None
+    content_sha256: str | None = None
+    summary: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    summary_method: str | None = None
+    summary_version: str | None = None
+    duplicate_of: str | None = None
+    # The article's place in the listing (its date, then its id): newest first.
+    listing_sort: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    indexed_at: str | None = None
+
+    @property
+    def parsed(self) -> bool:
+        """Whether a parse of the article is stored (rejected and queued ones have none)."""
+        return bool(self.content_sha256)
+
+
 class Summary(BaseModel):
     """The summarize stage's output, stored as JSON under the summaries prefix."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -14,6 +14,7 @@ from newsbrief.events import article_id_for
 from newsbrief.models import (
     ArticleListItem,
     ArticleMetadata,
+    ArticleRecord,
     ParsedArticle,
     SearchHit,
     SourceRef,
@@ -21,7 +22,7 @@ from newsbrief.models import (
 )
 from newsbrief.parsing.limits import MAX_UPLOAD_BYTES
 from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
-from newsbrief.storage.articles import ArticleRepository, list_item, now_iso
+from newsbrief.storage.articles import ArticleRepository, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore
 
 if TYPE_CHECKING:
@@ -83,6 +84,21 @@ class ArticleDetail(ArticleMetadata):
     keywords: list[str] = Field(default_factory=list)
     duplicate_of: str | None = None
     updated_at: str | None = None
+
+
+# What an article's detail takes from its record; the rest comes from its stored parse.
+_DETAIL_FROM_RECORD = {
+    "id",
+    "status",
+    "source_key",
+    "reason_code",
+    "reason",
+    "summary",
+    "summary_method",
+    "keywords",
+    "duplicate_of",
+    "updated_at",
+}
 
 
 class ArticleSummary(BaseModel):
@@ -215,30 +231,19 @@ class NewsroomService:
                 if key is not None
                 else self._articles.ids_for_url(str(url))
             )
-            items = []
-            for article_id in ids:
-                item = self._articles.get(article_id)
-                if item is not None:
-                    items.append(list_item(item))
-            return ArticlePage(items=items[:limit], next_cursor=None)
-        items, next_cursor = self._articles.list_items(limit, cursor, language)
-        return ArticlePage(items=items, next_cursor=next_cursor)
+            records = [record for record in map(self._articles.get, ids) if record is not None]
+            return ArticlePage(
+                items=[list_item(record) for record in records[:limit]], next_cursor=None
+            )
+        records, next_cursor = self._articles.list_records(limit, cursor, language)
+        return ArticlePage(items=[list_item(record) for record in records], next_cursor=next_cursor)
 
     def article(self, article_id: str) -> ArticleDetail:
-        item = self._require(article_id)
-        detail: dict[str, Any] = {
-            "id": article_id,
-            "status": item.get("status", Status.QUEUED.value),
-            "source_key": item.get("source_key"),
-            "reason_code": item.get("reason_code"),
-            "reason": item.get("reason"),
-            "summary": list(item.get("summary", [])),
-            "summary_method": item.get("summary_method"),
-            "keywords": list(item.get("keywords", [])),
-            "duplicate_of": item.get("duplicate_of"),
-            "updated_at": item.get("updated_at"),
-        }
-        if item.get("content_sha256"):
+        record = self._require(article_id)
+        # The metadata and text come from the stored parse alone, not from the record's copy
+        # (a rejected re-upload keeps the earlier parse's metadata in the table).
+        detail = record.model_dump(include=_DETAIL_FROM_RECORD)
+        if record.parsed:
             try:
                 parsed = self._objects.get_parsed(article_id)
             except ObjectMissingError:
@@ -248,18 +253,17 @@ class NewsroomService:
         return ArticleDetail.model_validate(detail)
 
     def summary(self, article_id: str, sentences: int | None, length: str | None) -> ArticleSummary:
-        item = self._require(article_id)
-        if not item.get("content_sha256"):
+        record = self._require(article_id)
+        if not record.parsed:
             raise ServiceError(
-                409, "not_parsed", f"article {article_id} is {item.get('status')}: no summary yet"
+                409, "not_parsed", f"article {article_id} is {record.status}: no summary yet"
             )
-        stored = list(item.get("summary", []))
-        if stored and sentences is None and length is None:
+        if record.summary and sentences is None and length is None:
             return ArticleSummary(
                 id=article_id,
-                title=item.get("title"),
-                summary=stored,
-                method=str(item.get("summary_method")),
+                title=record.title,
+                summary=record.summary,
+                method=str(record.summary_method),
             )
         from newsbrief.pipeline.summarize import summarize_article
 
@@ -278,8 +282,8 @@ class NewsroomService:
         )
 
     def delete(self, article_id: str) -> None:
-        item = self._require(article_id)
-        self._objects.delete_upload(str(item["source_key"]))
+        record = self._require(article_id)
+        self._objects.delete_upload(str(record.source_key))
 
     def search(self, request: SearchRequest) -> SearchPage:
         return self.index.search(request)
@@ -287,21 +291,25 @@ class NewsroomService:
     def related(self, article_id: str, limit: int) -> list[SearchHit]:
         from newsbrief.indexing import ArticleNotIndexedError
 
-        item = self._require(article_id)
+        record = self._require(article_id)
         try:
             return self.index.related(article_id, limit)
         except ArticleNotIndexedError as missing:
             raise ServiceError(
                 409,
                 "not_indexed",
-                f"article {article_id} is {item.get('status')}: not in the search index yet",
+                f"article {article_id} is {record.status}: not in the search index yet",
             ) from missing
 
-    def _require(self, article_id: str) -> dict[str, Any]:
-        item = self._articles.get(article_id)
-        if item is None:
+    def _require(self, article_id: str) -> ArticleRecord:
+        record = self._articles.get(article_id)
+        if record is None:
             raise ServiceError(404, "not_found", f"no article with id {article_id}")
-        return item
+        return record
+
+
+def list_item(record: ArticleRecord) -> ArticleListItem:
+    return ArticleListItem.model_validate(record, from_attributes=True)
 
 
 def preview_parse(data: bytes, content_type: str | None, filename: str | None) -> ParsePreview:

@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import ObjectEvent, article_id_for
-from newsbrief.models import ExtractedArticle, ParsedArticle, Rejection, SourceRef
+from newsbrief.models import ExtractedArticle, ParsedArticle, Rejection, SourceRef, Status
 from newsbrief.settings import INCOMING_PREFIX
 from newsbrief.storage.articles import (
     ArticleRepository,
@@ -175,7 +175,7 @@ class ParseStage:
                 rejected_at=now_iso(),
             )
         )
-        if previous is not None and previous.get("content_sha256"):
+        if previous is not None and previous.parsed:
             # The key's earlier version was an article: its removal cascades to the index.
             self._objects.delete_parsed(article_id)
         self._retire_articles_not_in(event, {article_id})
@@ -196,11 +196,11 @@ class ParseStage:
         return ParseOutcome(article_ids=removed)
 
     def _delete_article(self, article_id: str, sequencer: str | None) -> bool:
-        item = self._articles.get(article_id)
-        if item is None or not self._articles.delete(article_id, sequencer):
+        record = self._articles.get(article_id)
+        if record is None or not self._articles.delete(article_id, sequencer):
             return False
-        if item.get("content_sha256"):
+        if record.parsed:
             self._objects.delete_parsed(article_id)
-        if item.get("status") == "rejected":
+        if record.status is Status.REJECTED:
             self._objects.delete_rejection(article_id)
         return True

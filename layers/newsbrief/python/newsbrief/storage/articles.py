@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from newsbrief import aws_errors
-from newsbrief.models import ArticleListItem, LearnedFurniture, ParsedArticle, Status, Summary
+from newsbrief.models import (
+    ArticleMetadata,
+    ArticleRecord,
+    LearnedFurniture,
+    ParsedArticle,
+    Status,
+    Summary,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -45,7 +52,8 @@ def now_iso() -> str:
 
 
 def _sequencer_sort(sequencer: str | None) -> str:
-    return (sequencer or "").upper().rjust(SEQUENCER_WIDTH, "0")
+    # S3 compares sequencers of different lengths after padding the shorter on the right.
+    return (sequencer or "").upper().ljust(SEQUENCER_WIDTH, "0")
 
 
 def _listing_shard(article_id: str) -> str:
@@ -81,12 +89,12 @@ class ArticleRepository:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def get(self, article_id: str) -> dict[str, Any] | None:
+    def get(self, article_id: str) -> ArticleRecord | None:
         response = self._table.get_item(Key={"id": article_id})
         item = response.get("Item")
         if item is None or item.get("kind") != "article":
             return None
-        return dict(item)
+        return ArticleRecord.model_validate(item)
 
     def mark_queued(self, article_id: str, key: str) -> None:
         created = now_iso()
@@ -115,12 +123,14 @@ class ArticleRepository:
         listing_date = article.published or article.parsed_at
         # An index key may not be null: an article without a usable URL has no canonical_url.
         url_key = article.url if _usable_url_key(article.url) else None
+        # Every metadata field is kept under its own name, so a new field needs no edit here.
+        metadata = article.model_dump(include=set(ArticleMetadata.model_fields))
         self._conditional_on_sequencer(
             article.id,
             article.source.sequencer,
-            "SET kind = :kind, #status = :status, source_key = :key, title = :title, "
-            "author = :author, published = :published, #language = :language, #url = :url, "
-            "tags = :tags, word_count = :words, content_sha256 = :sha, updated_at = :now, "
+            "SET kind = :kind, #status = :status, source_key = :key, "
+            + "".join(f"#m_{name} = :m_{name}, " for name in metadata)
+            + "word_count = :words, content_sha256 = :sha, updated_at = :now, "
             "created_at = if_not_exists(created_at, :now), listing_shard = :shard, "
             "listing_sort = :sort, seq_sort = :seq"
             + (", canonical_url = :canonical " if url_key else " ")
@@ -128,22 +138,17 @@ class ArticleRepository:
             "duplicate_of, indexed_at" + ("" if url_key else ", canonical_url"),
             {
                 **({":canonical": url_key} if url_key else {}),
+                **{f":m_{name}": value for name, value in metadata.items()},
                 ":kind": "article",
                 ":status": Status.PARSED.value,
                 ":key": article.source.key,
-                ":title": article.title,
-                ":author": article.author,
-                ":published": article.published,
-                ":language": article.language,
-                ":url": article.url,
-                ":tags": article.tags,
                 ":words": article.word_count,
                 ":sha": article.content_sha256,
                 ":now": now,
                 ":shard": _listing_shard(article.id),
                 ":sort": f"{listing_date}#{article.id}",
             },
-            {"#language": "language", "#url": "url"},
+            {f"#m_{name}": name for name in metadata},
         )
 
     def record_rejected(
@@ -201,8 +206,8 @@ class ArticleRepository:
         self._conditional_on_content(article_id, content_sha256, expression, values)
 
     def is_current(self, article_id: str, content_sha256: str | None) -> bool:
-        item = self.get(article_id)
-        return item is not None and item.get("content_sha256") == content_sha256
+        record = self.get(article_id)
+        return record is not None and record.content_sha256 == content_sha256
 
     def delete(self, article_id: str, sequencer: str | None) -> bool:
         """Deletes the item unless a newer upload of its key was recorded after the removal."""
@@ -239,21 +244,19 @@ class ArticleRepository:
         )
         return [str(item["id"]) for item in items]
 
-    def neighbors(
-        self, item: dict[str, Any]
-    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """The readable articles published just before and just after ``item``."""
-        position = str(item["listing_sort"])
-        before: list[dict[str, Any]] = []
-        after: list[dict[str, Any]] = []
+    def neighbors(self, record: ArticleRecord) -> tuple[ArticleRecord | None, ArticleRecord | None]:
+        """The readable articles published just before and just after ``record``."""
+        position = str(record.listing_sort)
+        before: list[ArticleRecord] = []
+        after: list[ArticleRecord] = []
         for shard in _shard_names():
             before += self._readable_next_to(shard, position, older=True)
             after += self._readable_next_to(shard, position, older=False)
-        previous = max(before, key=lambda found: str(found["listing_sort"]), default=None)
-        following = min(after, key=lambda found: str(found["listing_sort"]), default=None)
+        previous = max(before, key=lambda found: str(found.listing_sort), default=None)
+        following = min(after, key=lambda found: str(found.listing_sort), default=None)
         return previous, following
 
-    def _readable_next_to(self, shard: str, position: str, older: bool) -> list[dict[str, Any]]:
+    def _readable_next_to(self, shard: str, position: str, older: bool) -> list[ArticleRecord]:
         kwargs: dict[str, Any] = {
             "IndexName": "ListingIndex",
             "ScanIndexForward": not older,
@@ -273,14 +276,14 @@ class ArticleRepository:
             response = self._table.query(**kwargs)
             found = response.get("Items", [])
             if found:
-                return [dict(found[0])]
+                return [ArticleRecord.model_validate(found[0])]
             if not response.get("LastEvaluatedKey"):
                 return []
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def list_items(
+    def list_records(
         self, limit: int, cursor: str | None = None, language: str | None = None
-    ) -> tuple[list[ArticleListItem], str | None]:
+    ) -> tuple[list[ArticleRecord], str | None]:
         """Newest first across the listing shards; the cursor keeps each shard's position."""
         positions: dict[str, str | None] = (
             _decode_cursor(cursor) if cursor else dict.fromkeys(_shard_names(), "")
@@ -304,7 +307,7 @@ class ArticleRepository:
             # A shard that returned less than asked and was used up has nothing older.
             if count < limit and taken.get(shard, 0) == count:
                 next_positions[shard] = None
-        items = [list_item(item) for _, _, item in page]
+        items = [ArticleRecord.model_validate(item) for _, _, item in page]
         more = any(position is not None for position in next_positions.values())
         return items, _encode_cursor(next_positions) if more and page else None
 
@@ -459,17 +462,6 @@ def _usable_url_key(url: str | None) -> bool:
 
 def _shard_names() -> list[str]:
     return [str(n) for n in range(LISTING_SHARDS)]
-
-
-def list_item(item: dict[str, Any]) -> ArticleListItem:
-    return ArticleListItem(
-        id=str(item["id"]),
-        title=item.get("title"),
-        published=item.get("published"),
-        language=item.get("language"),
-        status=Status(str(item.get("status", Status.QUEUED.value))),
-        summary=[str(sentence) for sentence in item.get("summary", [])],
-    )
 
 
 def _condition_failure_raises(article_id: str) -> AbstractContextManager[None]:
