@@ -353,8 +353,9 @@ def test_faults_in_the_index_write_of_a_large_batch_dead_letter_nothing(
     assert index_poller.poll_once() == BATCH
     pipeline.drain()
 
-    # How many batch writes there are depends on how the batch was bisected, so only a floor.
-    assert faults.total >= 10, faults.injected
+    # How many batch writes there are depends on how the batch was bisected and on which of the
+    # SDK's retries got through (19 to 30 calls seen), so only a floor.
+    assert faults.total >= 5, faults.injected
     settled = statuses(pipeline, keys)
     assert settled == {key: ["indexed"] for key in keys}, (
         Counter(str(value) for value in settled.values()),
