@@ -62,15 +62,17 @@ def wait_until_settled(stack: LocalStack, keys: list[str], timeout: float) -> di
     return settled
 
 
-def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> None:
+def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> bool:
+    """Prints the summary of the first indexed article among ``items``; False if there is none."""
     indexed = [item for item in items if item["status"] == "indexed"]
     if not indexed:
-        return
+        return False
     summary = api_get(stack, f"/articles/{indexed[0]['id']}/summary")
     print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
     for sentence in summary["summary"]:
         print(f"  • {sentence}", file=out)
     out.flush()
+    return True
 
 
 def report(
@@ -119,10 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         keys = upload_samples(stack, args.samples)
         # The first article's summary is shown as soon as it is ready, while the rest go on.
         settled = wait_until_settled(stack, keys[:1], args.wait)
-        for items in settled.values():
-            show_summary(stack, items, console)
+        shown = show_summary(stack, [i for items in settled.values() for i in items], console)
         left = args.wait - (time.monotonic() - began)
         settled |= wait_until_settled(stack, keys[1:], left)
+        if not shown:
+            # The first upload was rejected: the first article that was indexed instead.
+            show_summary(stack, [i for key in keys for i in settled.get(key, [])], console)
         report(stack, settled, len(keys), time.monotonic() - began, console)
         if len(settled) < len(keys):
             print("some uploads did not settle in time", file=sys.stderr)

@@ -36,6 +36,20 @@ class ServedStack:
     log_file: Path
 
 
+def stack_environment(banner_file: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a stack on free ports whose banner goes to ``banner_file``."""
+    environment = {
+        **os.environ,
+        "NEWSBRIEF_S3_PORT": "0",
+        "NEWSBRIEF_API_PORT": "0",
+        "NEWSBRIEF_BANNER_FILE": str(banner_file),
+        **(env or {}),
+    }
+    # The stack's clients must reach its own moto, not an endpoint the caller's shell points at.
+    environment.pop("AWS_ENDPOINT_URL", None)
+    return environment
+
+
 @contextlib.contextmanager
 def served_stack(
     folder: Path, env: Mapping[str, str] | None = None, *, new_session: bool = False
@@ -46,20 +60,11 @@ def served_stack(
     to all of it as a terminal would."""
     banner_file = folder / "banner.json"
     log_file = folder / "stack.log"
-    environment = {
-        **os.environ,
-        "NEWSBRIEF_S3_PORT": "0",
-        "NEWSBRIEF_API_PORT": "0",
-        "NEWSBRIEF_BANNER_FILE": str(banner_file),
-        **(env or {}),
-    }
-    # The stack's clients must reach its own moto, not an endpoint the caller's shell points at.
-    environment.pop("AWS_ENDPOINT_URL", None)
     with log_file.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local", "serve"],
             cwd=ROOT,
-            env=environment,
+            env=stack_environment(banner_file, env),
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,

@@ -3,13 +3,14 @@ then the report of every upload, a search and where to read them."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from local.launch import stack_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -23,17 +24,10 @@ def test_demo_shows_the_first_summary_then_reports_every_upload(tmp_path: Path):
     # Sorted by name the seed would come last: the demo still uploads it, and shows it, first.
     shutil.copy(FIXTURES / "seed-article.txt", samples / "zz-seed-article.txt")
     (samples / "aa-empty.txt").write_bytes(b" ")
-    env = {
-        **os.environ,
-        "NEWSBRIEF_S3_PORT": "0",
-        "NEWSBRIEF_API_PORT": "0",
-        "NEWSBRIEF_BANNER_FILE": str(tmp_path / "banner.json"),
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
     demo = subprocess.run(  # noqa: S603 - the project's own stack
         [sys.executable, "-m", "local", "demo", "--samples", str(samples), "--exit"],
         cwd=ROOT,
-        env=env,
+        env=stack_environment(tmp_path / "banner.json"),
         capture_output=True,
         text=True,
         timeout=180,
