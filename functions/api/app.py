@@ -14,6 +14,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from newsbrief import rest, runtime
 from newsbrief.indexing import SearchPage, SearchRequest
 from newsbrief.models import SearchHit
+from newsbrief.responses import (
+    ArticleDetail,
+    ArticleNeighbors,
+    ArticlePage,
+    ArticleSummary,
+    ParsePreview,
+    PresignedUpload,
+    Submission,
+    SummaryPreview,
+)
 from newsbrief.rest import (
     ArticleId,
     Cursor,
@@ -25,18 +35,7 @@ from newsbrief.rest import (
     Sentences,
     documented,
 )
-from newsbrief.service import (
-    ArticleDetail,
-    ArticleNeighbors,
-    ArticlePage,
-    ArticleSummary,
-    ParsePreview,
-    PresignedUpload,
-    Submission,
-    SummaryPreview,
-    preview_parse,
-    preview_summary,
-)
+from newsbrief.service import preview_parse, preview_summary
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)

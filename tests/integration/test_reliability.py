@@ -171,7 +171,7 @@ def test_a_failing_message_does_not_reprocess_the_good_ones(
     from newsbrief.pipeline import parse
 
     calls: list[str] = []
-    real_extract = parse.extract
+    real_extract = parse.extract_articles
 
     def flaky_extract(data: bytes, filename: str, *args: Any, **kwargs: Any) -> Any:
         calls.append(filename)
@@ -179,7 +179,7 @@ def test_a_failing_message_does_not_reprocess_the_good_ones(
             raise ConnectionError("transient failure on one record")
         return real_extract(data, filename, *args, **kwargs)
 
-    monkeypatch.setattr(parse, "extract", flaky_extract)
+    monkeypatch.setattr(parse, "extract_articles", flaky_extract)
     keys = [pipeline.upload(f"good-{n}.json", story(n), "application/json") for n in range(3)]
     keys.append(pipeline.upload("bad-1.json", story(9), "application/json"))
     pipeline.drain()
@@ -218,7 +218,7 @@ def test_a_function_killed_mid_article_leaves_no_stuck_idempotency(
     class FunctionTimedOut(BaseException):
         """Lambda stops a timed-out function without running its exception handlers."""
 
-    real_extract = parse.extract
+    real_extract = parse.extract_articles
     killed: list[str] = []
 
     def dies_once(data: bytes, filename: str, *args: Any, **kwargs: Any) -> Any:
@@ -227,7 +227,7 @@ def test_a_function_killed_mid_article_leaves_no_stuck_idempotency(
             raise FunctionTimedOut
         return real_extract(data, filename, *args, **kwargs)
 
-    monkeypatch.setattr(parse, "extract", dies_once)
+    monkeypatch.setattr(parse, "extract_articles", dies_once)
     parse_poller = next(p for p in pipeline.pollers if p.mapping.function == "ParseFunction")
     # The message stays invisible for one second after it was received.
     monkeypatch.setattr(parse_poller.mapping, "timeout", 0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from newsbrief.articles import parsed_article
 from newsbrief.models import ArticleMetadata, ExtractedArticle, SourceRef
-from newsbrief.pipeline.parse import parsed_article
 
 
 def every_metadata_field() -> dict[str, object]:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from local.functions import LambdaContext
 from local.template import StackSpec
 from newsbrief import indexing, rest, runtime
-from newsbrief.models import ErrorResponse
+from newsbrief.responses import ErrorResponse
 from newsbrief.rest import ArticleId, Limit
 from newsbrief.service import ServiceError
 from newsbrief.storage import articles

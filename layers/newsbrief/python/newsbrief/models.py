@@ -135,30 +135,12 @@ class Rejection(BaseModel):
     rejected_at: str
 
 
-class ArticleListItem(BaseModel):
-    id: str
-    title: str | None = None
-    published: str | None = None
-    language: str | None = None
-    status: Status
-    summary: list[str] = Field(default_factory=list)
-
-
 class SearchHit(BaseModel):
     id: str
     title: str
     score: float
     snippet: str
     published: str | None = None
-
-
-class ApiError(BaseModel):
-    code: str
-    message: str
-
-
-class ErrorResponse(BaseModel):
-    error: ApiError
 
 
 SummaryLength = Literal["short", "medium", "long"]

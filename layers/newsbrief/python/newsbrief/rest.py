@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import (
@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 
 from newsbrief import aws_errors
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
-from newsbrief.models import ErrorResponse
+from newsbrief.models import SummaryLength
+from newsbrief.responses import ErrorResponse
 from newsbrief.service import ServiceError
 from newsbrief.settings import get_settings
 from newsbrief.storage.articles import InvalidCursorError
@@ -39,7 +40,7 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Page size")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="Cursor from a previous page")]
 Language = Annotated[str | None, Query(pattern=r"^[a-z]{2}$")]
 Sentences = Annotated[int | None, Query(ge=1, le=10, description="Summary length in sentences")]
-Length = Annotated[Literal["short", "medium", "long"] | None, Query(description="Summary length")]
+Length = Annotated[SummaryLength | None, Query(description="Summary length")]
 FileName = Annotated[str | None, Query(max_length=255, description="Object name under incoming/")]
 IsoDate = Annotated[
     str | None,

@@ -7,20 +7,23 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
+from newsbrief.articles import extract_articles, parsed_articles, summarize_article
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import article_id_for
-from newsbrief.models import (
-    ArticleListItem,
-    ArticleMetadata,
-    ArticleRecord,
-    ParsedArticle,
-    SearchHit,
-    SourceRef,
-    Status,
-)
+from newsbrief.models import ArticleRecord, SearchHit, SourceRef, Status, SummaryLength
 from newsbrief.parsing.limits import MAX_UPLOAD_BYTES
+from newsbrief.responses import (
+    ArticleDetail,
+    ArticleNeighbors,
+    ArticlePage,
+    ArticleSummary,
+    ParsePreview,
+    PresignedUpload,
+    Submission,
+    SummaryPreview,
+    article_detail,
+    list_item,
+)
 from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
 from newsbrief.storage.articles import ArticleRepository, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore
@@ -48,89 +51,6 @@ class ServiceError(Exception):
         self.status = status
         self.code = code
         self.message = message
-
-
-class Submission(BaseModel):
-    id: str
-    key: str
-    status: Status
-
-
-class PresignedUpload(BaseModel):
-    """A form upload straight to S3: POST ``fields`` plus the file to ``url`` before expiry."""
-
-    id: str
-    key: str
-    url: str
-    fields: dict[str, str]
-    expires_in: int
-    max_bytes: int
-
-
-class ArticleDetail(ArticleMetadata):
-    """A parsed article with its pipeline status; fields are null until the stage that sets them."""
-
-    id: str
-    status: Status
-    source_key: str | None = None
-    reason_code: str | None = None
-    reason: str | None = None
-    paragraphs: list[str] = Field(default_factory=list)
-    word_count: int | None = None
-    reading_time_minutes: int | None = None
-    content_sha256: str | None = None
-    summary: list[str] = Field(default_factory=list)
-    summary_method: str | None = None
-    keywords: list[str] = Field(default_factory=list)
-    duplicate_of: str | None = None
-    updated_at: str | None = None
-
-
-# What an article's detail takes from its record; the rest comes from its stored parse.
-_DETAIL_FROM_RECORD = {
-    "id",
-    "status",
-    "source_key",
-    "reason_code",
-    "reason",
-    "summary",
-    "summary_method",
-    "keywords",
-    "duplicate_of",
-    "updated_at",
-}
-
-
-class ArticleSummary(BaseModel):
-    id: str
-    title: str | None
-    summary: list[str]
-    method: str
-
-
-class ArticlePage(BaseModel):
-    items: list[ArticleListItem]
-    next_cursor: str | None
-
-
-class ArticleNeighbors(BaseModel):
-    """The readable articles published just before (``previous``) and after (``next``)."""
-
-    id: str
-    previous: ArticleListItem | None
-    next: ArticleListItem | None
-
-
-class ParsePreview(BaseModel):
-    articles: list[ParsedArticle]
-
-
-class SummaryPreview(BaseModel):
-    title: str
-    language: str | None
-    summary: list[str]
-    keywords: list[str]
-    method: str
 
 
 def media_type(content_type: str | None) -> str:
@@ -240,19 +160,17 @@ class NewsroomService:
 
     def article(self, article_id: str) -> ArticleDetail:
         record = self._require(article_id)
-        # The metadata and text come from the stored parse alone, not from the record's copy
-        # (a rejected re-upload keeps the earlier parse's metadata in the table).
-        detail = record.model_dump(include=_DETAIL_FROM_RECORD)
+        parsed = None
         if record.parsed:
             try:
                 parsed = self._objects.get_parsed(article_id)
             except ObjectMissingError:
                 parsed = None
-            if parsed is not None:
-                detail |= parsed.model_dump(exclude={"source", "schema_version", "parsed_at"})
-        return ArticleDetail.model_validate(detail)
+        return article_detail(record, parsed)
 
-    def summary(self, article_id: str, sentences: int | None, length: str | None) -> ArticleSummary:
+    def summary(
+        self, article_id: str, sentences: int | None, length: SummaryLength | None
+    ) -> ArticleSummary:
         record = self._require(article_id)
         if not record.parsed:
             raise ServiceError(
@@ -265,10 +183,8 @@ class NewsroomService:
                 summary=record.summary,
                 method=str(record.summary_method),
             )
-        from newsbrief.pipeline.summarize import summarize_article
-
         article = self._objects.get_parsed(article_id)
-        summary = summarize_article(article, sentences=sentences or 3, length=length)
+        summary = summarize_article(article, now_iso(), sentences=sentences, length=length)
         return ArticleSummary(
             id=article_id, title=article.title, summary=summary.sentences, method=summary.method
         )
@@ -308,29 +224,16 @@ class NewsroomService:
         return record
 
 
-def list_item(record: ArticleRecord) -> ArticleListItem:
-    return ArticleListItem.model_validate(record, from_attributes=True)
-
-
 def preview_parse(data: bytes, content_type: str | None, filename: str | None) -> ParsePreview:
     """Runs the parse stage on a request body without storing anything."""
-    from newsbrief.pipeline.parse import article_ids_for_upload, extract, parsed_article
-
     kind = check_upload(data, content_type)
     name = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
     try:
-        extracted = extract(data, name, kind)
+        extracted = extract_articles(data, name, kind)
     except RejectedUploadError as rejection:
         raise ServiceError(422, rejection.code, rejection.message) from rejection
     source = SourceRef(bucket="", key=name, content_type=kind, size=len(data))
-    parsed_at = now_iso()
-    ids = article_ids_for_upload(name, len(extracted))
-    return ParsePreview(
-        articles=[
-            parsed_article(article, article_id, source, parsed_at)
-            for article_id, article in zip(ids, extracted, strict=True)
-        ]
-    )
+    return ParsePreview(articles=parsed_articles(extracted, source, now_iso()))
 
 
 def preview_summary(
@@ -338,12 +241,10 @@ def preview_summary(
     content_type: str | None,
     filename: str | None,
     sentences: int | None,
-    length: str | None,
+    length: SummaryLength | None,
 ) -> SummaryPreview:
-    from newsbrief.pipeline.summarize import summarize_article
-
     article = preview_parse(data, content_type, filename).articles[0]
-    summary = summarize_article(article, sentences=sentences or 3, length=length)
+    summary = summarize_article(article, now_iso(), sentences=sentences, length=length)
     return SummaryPreview(
         title=article.title,
         language=article.language,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from newsbrief.articles import index_document
 from newsbrief.events import ObjectEvent
-from newsbrief.models import ParsedArticle, Summary
 from newsbrief.settings import SUMMARIES_PREFIX
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
@@ -18,22 +18,6 @@ if TYPE_CHECKING:
     from newsbrief.indexing import IndexDocument, IndexWriter
 
 logger = Logger(child=True)
-
-
-def index_document(article: ParsedArticle, summary: Summary) -> IndexDocument:
-    from newsbrief.indexing import IndexDocument
-
-    return IndexDocument(
-        id=article.id,
-        title=article.title,
-        body=article.paragraphs,
-        summary=summary.sentences,
-        keywords=summary.keywords,
-        language=article.language,
-        published=article.published,
-        tags=article.tags,
-        url=article.url,
-    )
 
 
 @dataclass

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import math
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from aws_lambda_powertools import Logger
 
+from newsbrief.articles import extract_articles, parsed_articles
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import ObjectEvent, article_id_for
-from newsbrief.models import ExtractedArticle, ParsedArticle, Rejection, SourceRef, Status
+from newsbrief.models import ExtractedArticle, Rejection, SourceRef, Status
 from newsbrief.settings import INCOMING_PREFIX
 from newsbrief.storage.articles import (
     ArticleRepository,
@@ -23,55 +21,11 @@ from newsbrief.storage.objects import ObjectMissingError, ObjectStore
 
 logger = Logger(child=True)
 
-PARSER_VERSION = "1"
-WORDS_PER_MINUTE = 230
-
 
 @dataclass(frozen=True)
 class ParseOutcome:
     article_ids: list[str]
     rejected: str | None = None
-
-
-def parsed_article(
-    extracted: ExtractedArticle, article_id: str, source: SourceRef, parsed_at: str
-) -> ParsedArticle:
-    """Adds what the pipeline knows about an extracted article: its id, digest and size."""
-    text = "\n\n".join(extracted.paragraphs)
-    word_count = len(text.split())
-    return ParsedArticle.model_validate(
-        {
-            **extracted.model_dump(exclude={"content_type"}),
-            "id": article_id,
-            "word_count": word_count,
-            "reading_time_minutes": max(1, math.ceil(word_count / WORDS_PER_MINUTE)),
-            "content_sha256": hashlib.sha256(f"{extracted.title}\n\n{text}".encode()).hexdigest(),
-            "source": source.model_copy(update={"content_type": extracted.content_type}),
-            "parsed_at": parsed_at,
-            "parser_version": PARSER_VERSION,
-        }
-    )
-
-
-def article_ids_for_upload(key: str, count: int) -> list[str]:
-    """One article per upload keeps the key's id; a file holding several numbers them."""
-    base = article_id_for(key)
-    if count == 1:
-        return [base]
-    return [f"{base}-{n}" for n in range(1, count + 1)]
-
-
-def extract(
-    data: bytes,
-    filename: str,
-    content_type: str | None,
-    known_furniture: Collection[str] = (),
-) -> list[ExtractedArticle]:
-    from newsbrief.parsing import parse_upload
-
-    return parse_upload(
-        data, filename=filename, content_type=content_type, known_furniture=known_furniture
-    )
 
 
 class ParseStage:
@@ -111,25 +65,23 @@ class ParseStage:
             sequencer=event.sequencer,
         )
         try:
-            extracted = extract(upload.data, event.key, upload.content_type)
+            extracted = extract_articles(upload.data, event.key, upload.content_type)
             extracted = self._without_learned_furniture(upload.data, event, extracted)
         except RejectedUploadError as rejection:
             return self._reject(event, source, rejection)
 
-        parsed_at = now_iso()
-        ids = article_ids_for_upload(event.key, len(extracted))
         recorded: list[str] = []
-        for article_id, item in zip(ids, extracted, strict=True):
-            article = parsed_article(item, article_id, source, parsed_at)
+        articles = parsed_articles(extracted, source, now_iso())
+        for article in articles:
             try:
                 self._articles.record_parsed(article)
             except StaleUpdateError:
-                logger.info("a newer upload of this key is recorded", extra={"id": article_id})
+                logger.info("a newer upload of this key is recorded", extra={"id": article.id})
                 continue
             self._objects.put_parsed(article)
-            recorded.append(article_id)
+            recorded.append(article.id)
         if recorded:
-            self._retire_articles_not_in(event, set(ids))
+            self._retire_articles_not_in(event, {article.id for article in articles})
         return ParseOutcome(article_ids=recorded)
 
     def _without_learned_furniture(
@@ -149,7 +101,7 @@ class ParseStage:
             self._furniture.remember(source, candidates, upload_id)
         if not known:
             return extracted
-        return extract(data, event.key, None, known_furniture=known)
+        return extract_articles(data, event.key, None, known_furniture=known)
 
     def _reject(
         self, event: ObjectEvent, source: SourceRef, rejection: RejectedUploadError

@@ -3,63 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from newsbrief.articles import summarize_article
 from newsbrief.events import ObjectEvent
-from newsbrief.models import ParsedArticle, Summary
 from newsbrief.settings import PARSED_PREFIX
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
 
+if TYPE_CHECKING:
+    from newsbrief.summarizing.bedrock import ConverseClient
+
 logger = Logger(child=True)
-
-DEFAULT_SENTENCES = 3
-
-
-def summarize_article(
-    article: ParsedArticle,
-    sentences: int | None = DEFAULT_SENTENCES,
-    length: str | None = None,
-    bedrock_client: Any = None,
-    bedrock_model_id: str = "",
-) -> Summary:
-    """The article's summary: extractive, or Bedrock's when configured and faithful."""
-    from newsbrief.summarizing import extract_keywords, summarize
-
-    if bedrock_client is not None and bedrock_model_id:
-        from newsbrief.summarizing.bedrock import summarize_with_bedrock
-
-        result = summarize_with_bedrock(
-            article.paragraphs,
-            client=bedrock_client,
-            model_id=bedrock_model_id,
-            title=article.title,
-            language=article.language,
-            sentences=None if length else sentences,
-            length=length,  # type: ignore[arg-type]
-        )
-    else:
-        result = summarize(
-            article.paragraphs,
-            title=article.title,
-            language=article.language,
-            sentences=None if length else sentences,
-            length=length,  # type: ignore[arg-type]
-        )
-    return Summary(
-        id=article.id,
-        sentences=result.sentences,
-        keywords=extract_keywords(
-            article.paragraphs, title=article.title, language=article.language
-        ),
-        method=result.method,
-        version=result.version,
-        language=article.language,
-        source_sha256=article.content_sha256,
-        created_at=now_iso(),
-    )
 
 
 @dataclass(frozen=True)
@@ -75,7 +32,7 @@ class SummarizeStage:
         self,
         objects: ObjectStore,
         articles: ArticleRepository,
-        bedrock_client: Any = None,
+        bedrock_client: ConverseClient | None = None,
         bedrock_model_id: str = "",
     ) -> None:
         self._objects = objects
@@ -101,7 +58,10 @@ class SummarizeStage:
             logger.info("skipping a superseded parse", extra={"id": article_id})
             return SummarizeOutcome(None)
         summary = summarize_article(
-            article, bedrock_client=self._bedrock_client, bedrock_model_id=self._bedrock_model_id
+            article,
+            now_iso(),
+            bedrock_client=self._bedrock_client,
+            bedrock_model_id=self._bedrock_model_id,
         )
         try:
             self._articles.record_summarized(summary)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
-from newsbrief.models import SearchHit, Status
+from newsbrief.models import SearchHit, Status, SummaryLength
 from newsbrief.service import NewsroomService, ServiceError
 from newsbrief.storage.articles import READABLE
 
@@ -192,7 +192,7 @@ class Reader:
         if length not in dict(LENGTHS):
             raise BadRequestError("length must be short, medium or long")
         try:
-            summary = self._service.summary(article_id, None, length)
+            summary = self._service.summary(article_id, None, cast(SummaryLength, length))
         except ServiceError as exc:
             if exc.status != 409:
                 raise
