@@ -51,7 +51,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _sequencer_sort(sequencer: str | None) -> str:
+def sequencer_sort(sequencer: str | None) -> str:
     # S3 compares sequencers of different lengths after padding the shorter on the right.
     return (sequencer or "").upper().ljust(SEQUENCER_WIDTH, "0")
 
@@ -122,7 +122,7 @@ class ArticleRepository:
         now = now_iso()
         listing_date = article.published or article.parsed_at
         # An index key may not be null: an article without a usable URL has no canonical_url.
-        url_key = article.url if _usable_url_key(article.url) else None
+        url_key = article.url if usable_url_key(article.url) else None
         # Every metadata field is kept under its own name, so a new field needs no edit here.
         metadata = article.model_dump(include=set(ArticleMetadata.model_fields))
         self._conditional_on_sequencer(
@@ -216,7 +216,7 @@ class ArticleRepository:
                 self._table.delete_item(
                     Key={"id": article_id},
                     ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
-                    ExpressionAttributeValues={":seq": _sequencer_sort(sequencer)},
+                    ExpressionAttributeValues={":seq": sequencer_sort(sequencer)},
                 )
         except StaleUpdateError:
             return False
@@ -232,7 +232,7 @@ class ArticleRepository:
 
     def ids_for_url(self, url: str) -> list[str]:
         """The articles whose parse recorded ``url`` as their canonical URL, newest first."""
-        if not _usable_url_key(url):
+        if not usable_url_key(url):
             return []
         response = self._table.query(
             IndexName="UrlIndex",
@@ -352,7 +352,7 @@ class ArticleRepository:
                 UpdateExpression=expression,
                 ConditionExpression="attribute_not_exists(seq_sort) OR seq_sort <= :seq",
                 ExpressionAttributeNames={"#status": "status", **names},
-                ExpressionAttributeValues={**values, ":seq": _sequencer_sort(sequencer)},
+                ExpressionAttributeValues={**values, ":seq": sequencer_sort(sequencer)},
             )
 
     def _conditional_on_content(
@@ -456,7 +456,7 @@ class FurnitureRepository:
             )
 
 
-def _usable_url_key(url: str | None) -> bool:
+def usable_url_key(url: str | None) -> bool:
     return bool(url) and len(str(url).encode("utf-8")) <= MAX_URL_KEY_BYTES
 
 

@@ -1,0 +1,348 @@
+"""The parse, summarize and index stages against in-memory fakes of the bucket, the articles
+table and the search index: what each stage records, and what it leaves alone (events of
+older uploads, parses that vanished, articles deleted meanwhile)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsbrief.events import article_id_for
+from newsbrief.indexing import IndexWriter
+from newsbrief.models import Status
+from newsbrief.pipeline.index import IndexStage
+from newsbrief.pipeline.parse import ParseStage
+from newsbrief.pipeline.summarize import SummarizeStage
+from newsbrief.settings import INCOMING_PREFIX, PARSED_PREFIX, SUMMARIES_PREFIX
+from newsbrief.storage.objects import parsed_key, summary_key
+from tests.unit.fakes import FakeArticleRepository, FakeIndex, FakeObjectStore
+
+BODY = (
+    "The ferry operator will add four crossings a day from June, the company said on Monday. "
+    "Commuters had asked for earlier morning boats for years. The new timetable also adds a "
+    "late service on Fridays and Saturdays, when the last boat now leaves at ten."
+)
+
+
+JSON = "application/json"
+
+
+def story(title: str, body: str = BODY, **metadata: str) -> str:
+    return json.dumps({"title": title, "body": body, **metadata})
+
+
+class Pipeline:
+    """The three stages over one set of fakes, fed the events the bucket's writes cause."""
+
+    def __init__(self, index: FakeIndex | None = None) -> None:
+        self.objects = FakeObjectStore()
+        self.articles = FakeArticleRepository()
+        self.index = index or FakeIndex()
+        self.parse = ParseStage(self.objects, self.articles)
+        self.summarize = SummarizeStage(self.objects, self.articles)
+        writer: IndexWriter = self.index
+        self.indexer = IndexStage(self.objects, self.articles, writer)
+
+    def run(self) -> None:
+        """Hands each stage the events of the writes before it, until none are left."""
+        while self.objects.events:
+            for event in self.objects.take_events(INCOMING_PREFIX):
+                self.parse.handle(event)
+            for event in self.objects.take_events(PARSED_PREFIX):
+                self.summarize.handle(event)
+            summaries = self.objects.take_events(SUMMARIES_PREFIX)
+            if summaries:
+                self.indexer.collect("message-1", summaries)
+                self.indexer.flush(lambda: 60.0)
+            self.objects.take_events("")
+
+
+@pytest.fixture
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+# Parse
+
+
+def test_a_good_upload_is_parsed_recorded_and_stored(pipeline: Pipeline) -> None:
+    event = pipeline.objects.upload("ferry.json", story("Ferry timetable", language="en"), JSON)
+    article_id = article_id_for("incoming/ferry.json")
+
+    outcome = pipeline.parse.handle(event)
+
+    assert outcome.article_ids == [article_id]
+    assert outcome.rejected is None
+    parsed = pipeline.objects.get_parsed(article_id)
+    assert parsed.title == "Ferry timetable"
+    assert parsed.source.key == "incoming/ferry.json"
+    assert parsed.source.sequencer == event.sequencer
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert record.status is Status.PARSED
+    assert (record.title, record.language) == ("Ferry timetable", "en")
+    assert record.content_sha256 == parsed.content_sha256
+    assert record.word_count == parsed.word_count == len(BODY.split())
+    # Storing the parse is what queues the summary.
+    assert [e.key for e in pipeline.objects.take_events(PARSED_PREFIX)] == [parsed_key(article_id)]
+
+
+def test_a_rejected_upload_is_recorded_with_its_reason(pipeline: Pipeline) -> None:
+    event = pipeline.objects.upload("empty.json", json.dumps({"title": "No body"}), JSON)
+    article_id = article_id_for("incoming/empty.json")
+
+    outcome = pipeline.parse.handle(event)
+
+    assert outcome == type(outcome)(article_ids=[], rejected="malformed")
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert record.status is Status.REJECTED
+    assert record.reason_code == "malformed"
+    assert record.reason and "body or text field" in record.reason
+    rejection = pipeline.objects.rejection(article_id)
+    assert (rejection.reason_code, rejection.reason) == ("malformed", record.reason)
+    assert pipeline.objects.keys(PARSED_PREFIX) == []
+    # The upload is kept beside its reason.
+    assert f"rejected/{article_id}/original" in pipeline.objects.keys("rejected/")
+
+
+def test_a_rejected_reupload_retires_the_earlier_parse(pipeline: Pipeline) -> None:
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    article_id = article_id_for("incoming/ferry.json")
+    assert pipeline.objects.keys(PARSED_PREFIX) == [parsed_key(article_id)]
+
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", "{not json", JSON))
+
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert (record.status, record.parsed) == (Status.REJECTED, False)
+    assert pipeline.objects.keys(PARSED_PREFIX) == []
+
+
+def test_the_event_of_an_older_upload_does_not_replace_a_newer_parse(pipeline: Pipeline) -> None:
+    older = pipeline.objects.upload("ferry.json", story("First timetable"), JSON)
+    newer = pipeline.objects.upload("ferry.json", story("Second timetable"), JSON)
+    article_id = article_id_for("incoming/ferry.json")
+
+    assert pipeline.parse.handle(newer).article_ids == [article_id]
+    # Delivered late: it names the older version, which is still in the versioned bucket.
+    assert pipeline.parse.handle(older).article_ids == []
+
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert record.title == "Second timetable"
+    assert pipeline.objects.get_parsed(article_id).title == "Second timetable"
+
+
+def test_a_redelivered_event_records_the_article_once(pipeline: Pipeline) -> None:
+    event = pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+
+    first = pipeline.parse.handle(event)
+    second = pipeline.parse.handle(event)
+
+    assert first.article_ids == second.article_ids == [article_id_for("incoming/ferry.json")]
+    records, _ = pipeline.articles.list_records(10)
+    assert [record.title for record in records] == ["Ferry timetable"]
+    assert pipeline.objects.keys(PARSED_PREFIX) == [parsed_key(first.article_ids[0])]
+
+
+def test_a_file_of_several_articles_numbers_them_and_a_shorter_reupload_retires_the_rest(
+    pipeline: Pipeline,
+) -> None:
+    three = json.dumps([json.loads(story(f"Story {n}")) for n in range(1, 4)])
+    outcome = pipeline.parse.handle(pipeline.objects.upload("digest.json", three, JSON))
+    base = article_id_for("incoming/digest.json")
+    assert outcome.article_ids == [f"{base}-1", f"{base}-2", f"{base}-3"]
+
+    two = json.dumps([json.loads(story(f"Story {n}")) for n in range(1, 3)])
+    pipeline.parse.handle(pipeline.objects.upload("digest.json", two, JSON))
+
+    assert pipeline.articles.ids_for_source_key("incoming/digest.json") == [
+        f"{base}-1",
+        f"{base}-2",
+    ]
+    assert pipeline.objects.keys(PARSED_PREFIX) == [parsed_key(f"{base}-{n}") for n in (1, 2)]
+
+
+def test_removing_the_upload_removes_its_article_and_parse(pipeline: Pipeline) -> None:
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    pipeline.objects.delete_upload("incoming/ferry.json")
+    removal = pipeline.objects.events[-1]
+
+    outcome = pipeline.parse.handle(removal)
+
+    article_id = article_id_for("incoming/ferry.json")
+    assert outcome.article_ids == [article_id]
+    assert pipeline.articles.get(article_id) is None
+    assert pipeline.objects.keys(PARSED_PREFIX) == []
+
+
+# Summarize
+
+
+def test_a_parsed_article_is_summarized_and_recorded(pipeline: Pipeline) -> None:
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    [parsed_event] = pipeline.objects.take_events(PARSED_PREFIX)
+    article_id = article_id_for("incoming/ferry.json")
+
+    outcome = pipeline.summarize.handle(parsed_event)
+
+    assert outcome.article_id == article_id
+    summary = pipeline.objects.get_summary(article_id)
+    assert outcome.method == summary.method
+    assert summary.sentences and all(sentence in BODY for sentence in summary.sentences)
+    assert summary.source_sha256 == pipeline.objects.get_parsed(article_id).content_sha256
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert record.status is Status.SUMMARIZED
+    assert record.summary == summary.sentences
+    assert record.summary_method == summary.method
+
+
+def test_summarizing_a_parse_that_is_gone_stores_nothing(pipeline: Pipeline) -> None:
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    [parsed_event] = pipeline.objects.take_events(PARSED_PREFIX)
+    article_id = article_id_for("incoming/ferry.json")
+    pipeline.objects.delete_parsed(article_id)
+
+    outcome = pipeline.summarize.handle(parsed_event)
+
+    assert outcome.article_id is None
+    assert not pipeline.objects.summary_exists(article_id)
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert record.status is Status.PARSED
+
+
+def test_a_superseded_parse_is_not_summarized(pipeline: Pipeline) -> None:
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    [parsed_event] = pipeline.objects.take_events(PARSED_PREFIX)
+    article_id = article_id_for("incoming/ferry.json")
+    # A newer upload's parse is recorded; its object is not written yet.
+    record = pipeline.articles.records[article_id]
+    pipeline.articles.put(record.model_copy(update={"content_sha256": "a newer parse"}))
+
+    assert pipeline.summarize.handle(parsed_event).article_id is None
+    assert not pipeline.objects.summary_exists(article_id)
+
+
+def test_removing_a_parse_removes_its_summary(pipeline: Pipeline) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    pipeline.run()
+    article_id = article_id_for("incoming/ferry.json")
+    assert pipeline.objects.summary_exists(article_id)
+
+    pipeline.objects.delete_parsed(article_id)
+    [removal] = pipeline.objects.take_events(PARSED_PREFIX)
+    pipeline.summarize.handle(removal)
+
+    assert not pipeline.objects.summary_exists(article_id)
+    assert [e.key for e in pipeline.objects.take_events(SUMMARIES_PREFIX)] == [
+        summary_key(article_id)
+    ]
+
+
+# Index
+
+
+def test_a_summarized_article_is_indexed_and_recorded(pipeline: Pipeline) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    pipeline.run()
+    article_id = article_id_for("incoming/ferry.json")
+
+    document = pipeline.index.documents[article_id]
+    summary = pipeline.objects.get_summary(article_id)
+    assert (document.title, document.summary, document.keywords) == (
+        "Ferry timetable",
+        summary.sentences,
+        summary.keywords,
+    )
+    assert document.body == pipeline.objects.get_parsed(article_id).paragraphs
+    record = pipeline.articles.get(article_id)
+    assert record is not None
+    assert (record.status, record.duplicate_of) == (Status.INDEXED, None)
+
+
+def test_an_article_the_index_finds_a_duplicate_of_is_recorded_as_one() -> None:
+    original, repeat = (article_id_for(f"incoming/{name}.json") for name in ("a", "b"))
+    pipeline = Pipeline(FakeIndex(duplicates={repeat: original}))
+    pipeline.objects.upload("a.json", story("Ferry timetable"), JSON)
+    pipeline.objects.upload("b.json", story("Ferry timetable again"), JSON)
+    pipeline.run()
+
+    records = {pipeline.articles.records[i].duplicate_of for i in (original, repeat)}
+    assert records == {None, original}
+
+
+def test_removing_a_summary_takes_the_article_out_of_the_index(pipeline: Pipeline) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    pipeline.run()
+    article_id = article_id_for("incoming/ferry.json")
+    assert article_id in pipeline.index.documents
+
+    pipeline.objects.delete_upload("incoming/ferry.json")
+    pipeline.run()
+
+    assert pipeline.index.documents == {}
+    assert pipeline.articles.get(article_id) is None
+    assert pipeline.objects.keys(INCOMING_PREFIX) == []
+    assert pipeline.objects.keys(PARSED_PREFIX) == pipeline.objects.keys(SUMMARIES_PREFIX) == []
+
+
+def test_an_article_deleted_while_it_was_indexed_leaves_nothing_in_the_index(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    for event in pipeline.objects.take_events(INCOMING_PREFIX):
+        pipeline.parse.handle(event)
+    for event in pipeline.objects.take_events(PARSED_PREFIX):
+        pipeline.summarize.handle(event)
+    article_id = article_id_for("incoming/ferry.json")
+    pipeline.indexer.collect("message-1", pipeline.objects.take_events(SUMMARIES_PREFIX))
+    # The upload's removal deletes the record between the stage's read and its write.
+    pipeline.objects.delete_upload("incoming/ferry.json")
+    [removal] = pipeline.objects.take_events(INCOMING_PREFIX)
+    assert pipeline.parse.handle(removal).article_ids == [article_id]
+
+    outcome = pipeline.indexer.flush(lambda: 60.0)
+
+    assert outcome.indexed == []
+    assert outcome.failed_messages == []
+    assert article_id not in pipeline.index.documents
+
+
+def test_a_summary_of_a_superseded_parse_is_not_indexed(pipeline: Pipeline) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    for event in pipeline.objects.take_events(INCOMING_PREFIX):
+        pipeline.parse.handle(event)
+    for event in pipeline.objects.take_events(PARSED_PREFIX):
+        pipeline.summarize.handle(event)
+    article_id = article_id_for("incoming/ferry.json")
+    record = pipeline.articles.records[article_id]
+    pipeline.articles.put(record.model_copy(update={"content_sha256": "a newer parse"}))
+
+    pipeline.indexer.collect("message-1", pipeline.objects.take_events(SUMMARIES_PREFIX))
+    outcome = pipeline.indexer.flush(lambda: 60.0)
+
+    assert outcome.indexed == []
+    assert pipeline.index.documents == {}
+    assert pipeline.articles.records[article_id].status is Status.SUMMARIZED
+
+
+def test_a_summary_written_again_after_its_removal_keeps_the_article_indexed(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    pipeline.run()
+    article_id = article_id_for("incoming/ferry.json")
+    summary = pipeline.objects.get_summary(article_id)
+    pipeline.objects.delete_summary(article_id)
+    pipeline.objects.put_summary(summary)
+    removal, rewrite = pipeline.objects.take_events(SUMMARIES_PREFIX)
+
+    pipeline.indexer.collect("message-1", [removal])
+    pipeline.indexer.flush(lambda: 60.0)
+
+    assert rewrite.removed is False
+    assert article_id in pipeline.index.documents
