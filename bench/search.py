@@ -415,38 +415,47 @@ class SentenceAnalysis:
     result with the library's analyze() on sample documents before the bench relies on it."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[Any, int, list[str], list[int] | None]] = {}
+        import numpy as np
 
-    def _sentence(self, sentence: str) -> tuple[Any, int, list[str], list[int] | None]:
+        from newsbrief.indexing import neardup
+
+        self._cache: dict[str, tuple[Any, int, list[str], Any]] = {}
+        # The permutations as uint64 columns: numpy's uint64 arithmetic wraps modulo 2**64,
+        # which is neardup's ``(a * h + b) & _MASK64``, for every shingle at once.
+        self._a = np.array([a for a, _ in neardup._PERMUTATIONS], dtype=np.uint64)[:, None]
+        self._b = np.array([b for _, b in neardup._PERMUTATIONS], dtype=np.uint64)[:, None]
+
+    def _minima(self, hashes: list[int]) -> Any:
+        import numpy as np
+
+        values = self._a * np.array(hashes, dtype=np.uint64)[None, :] + self._b
+        return values.min(axis=1)
+
+    def _sentence(self, sentence: str) -> tuple[Any, int, list[str], Any]:
         cached = self._cache.get(sentence)
         if cached is None:
             from collections import Counter
 
             from newsbrief.indexing import neardup
-            from newsbrief.indexing.analyzer import folded_words, terms
+            from newsbrief.indexing.analyzer import WORD_RE, fold, is_indexable, stem
 
-            found = terms(sentence)
-            words = folded_words(sentence)
+            # terms() and folded_words() in one pass over the words.
+            words = [fold(word) for word in WORD_RE.findall(sentence)]
+            found = [stem(word) for word in words if is_indexable(word)]
             width = neardup.SHINGLE_WORDS
             hashes = [
                 neardup._hash64(" ".join(words[i : i + width]))
                 for i in range(len(words) - width + 1)
             ]
-            minima = (
-                [
-                    min(((a * h + b) & neardup._MASK64) for h in hashes)
-                    for a, b in neardup._PERMUTATIONS
-                ]
-                if hashes
-                else None
-            )
-            cached = (Counter(found), len(found), words, minima)
+            cached = (Counter(found), len(found), words, self._minima(hashes) if hashes else None)
             self._cache[sentence] = cached
         return cached
 
     def analyze(self, doc_id: str, sentences: list[str]) -> Any:
         import hashlib
         from collections import Counter
+
+        import numpy as np
 
         from newsbrief.indexing import IndexDocument, neardup
         from newsbrief.indexing.documents import AnalyzedDocument
@@ -456,19 +465,15 @@ class SentenceAnalysis:
         length = 0
         words: list[str] = []
         starts: list[int] = []
-        minima: list[int] | None = None
+        inner: list[Any] = []
         for sentence in sentences:
-            counts, n, sentence_words, inner = self._sentence(sentence)
+            counts, n, sentence_words, minima = self._sentence(sentence)
             freqs.update(counts)
             length += n
             starts.append(len(words))
             words += sentence_words
-            if inner is not None:
-                minima = (
-                    inner
-                    if minima is None
-                    else [min(x, y) for x, y in zip(minima, inner, strict=True)]
-                )
+            if minima is not None:
+                inner.append(minima)
         width = neardup.SHINGLE_WORDS
         if len(words) < width:
             signature = neardup.signature("\n" + doc.body[0])
@@ -480,13 +485,9 @@ class SentenceAnalysis:
                 if i + width <= len(words)
             }
             hashes = [neardup._hash64(" ".join(words[i : i + width])) for i in across]
-            values = [
-                min(((a * h + b) & neardup._MASK64) for h in hashes) if hashes else neardup._MASK64
-                for a, b in neardup._PERMUTATIONS
-            ]
-            if minima is not None:
-                values = [min(x, y) for x, y in zip(values, minima, strict=True)]
-            signature = [v >> 32 for v in values]
+            if hashes:
+                inner.append(self._minima(hashes))
+            signature = [int(v) >> 32 for v in np.minimum.reduce(inner)]
         canonical = doc.model_dump_json(include={"title", "body", "summary", "keywords", "tags"})
         return AnalyzedDocument(
             doc=doc,
@@ -599,11 +600,12 @@ def build_scaled(
             run_ms = int((clock[0] + position // 256 * 256 / args.rate) * 1000) - EPOCH_2020_MS
             ref = run_ms << 8 | position % 256
             refs[doc_id] = ref
-            base = Posting(ref, 0, encode_norm(analyzed.length), 0, 0)
+            norm = encode_norm(analyzed.length)
+            postings = run.postings
             for term, tf in analyzed.term_freqs.items():
-                run.postings.setdefault(term, []).append(base._replace(tf=tf))
+                postings.setdefault(term, []).append(Posting(ref, tf, norm, 0, 0))
             for term in analyzed.filter_terms:
-                run.postings.setdefault(term, []).append(base._replace(tf=1))
+                postings.setdefault(term, []).append(Posting(ref, 1, norm, 0, 0))
             run.doc_count += 1
             run.total_length += analyzed.length
             client.put_item(TABLE, doc_item(ref, analyzed))

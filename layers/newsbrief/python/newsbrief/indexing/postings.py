@@ -125,9 +125,17 @@ def encode_run(run: Run) -> bytes:
         previous = 0
         for posting in sorted(run.postings[term]):
             index = position[posting.doc]
-            _put_varint(body, index - previous)
+            # Most deltas and term frequencies fit one byte: skip the call for them.
+            delta = index - previous
+            if delta < 0x80:
+                body.append(delta)
+            else:
+                _put_varint(body, delta)
             previous = index
-            _put_varint(body, posting.tf)
+            if posting.tf < 0x80:
+                body.append(posting.tf)
+            else:
+                _put_varint(body, posting.tf)
         _put_varint(out, len(encoded_term))
         out += encoded_term
         _put_varint(out, len(run.postings[term]))
@@ -166,9 +174,18 @@ def decode_run(blob: bytes, wanted: set[str] | None = None) -> Run:
             index = 0
             at = pos
             for _ in range(count):
-                delta, at = _get_varint(data, at)
+                # One-byte values (most of them) without the call.
+                delta = data[at]
+                if delta < 0x80:
+                    at += 1
+                else:
+                    delta, at = _get_varint(data, at)
                 index += delta
-                tf, at = _get_varint(data, at)
+                tf = data[at]
+                if tf < 0x80:
+                    at += 1
+                else:
+                    tf, at = _get_varint(data, at)
                 postings.append(Posting(refs[index], tf, norms[index], langs[index], days[index]))
             run.postings[term] = postings
         pos += size
