@@ -241,10 +241,7 @@ class FakeArticleRepository(ArticleRepository):
 
     def mark_queued(self, article_id: str, key: str) -> None:
         now = now_iso()
-        record = self.records.get(article_id) or ArticleRecord(
-            id=article_id, created_at=now, listing_sort=f"{now}#{article_id}"
-        )
-        self.records[article_id] = record.model_copy(
+        self.records[article_id] = self._record_or_new(article_id, now).model_copy(
             update={
                 "status": Status.QUEUED,
                 "source_key": key,
@@ -272,8 +269,7 @@ class FakeArticleRepository(ArticleRepository):
             }
         )
         self._recorded_from(article.id, article.source.sequencer)
-        usable = usable_url_key(article.url)
-        if article.url and usable:
+        if article.url and usable_url_key(article.url):
             self._urls[article.id] = article.url
         else:
             self._urls.pop(article.id, None)
@@ -284,10 +280,7 @@ class FakeArticleRepository(ArticleRepository):
         self._check_sequencer(article_id, sequencer)
         now = now_iso()
         # The earlier parse's metadata stays, as the table's update leaves it.
-        earlier = self.records.get(article_id) or ArticleRecord(
-            id=article_id, created_at=now, listing_sort=f"{now}#{article_id}"
-        )
-        self.records[article_id] = earlier.model_copy(
+        self.records[article_id] = self._record_or_new(article_id, now).model_copy(
             update={
                 "status": Status.REJECTED,
                 "source_key": key,
@@ -373,6 +366,12 @@ class FakeArticleRepository(ArticleRepository):
         next_cursor = base64.urlsafe_b64encode(_listing_sort(page[-1]).encode()).decode()
         self._cursors[next_cursor] = _listing_sort(page[-1])
         return page, next_cursor
+
+    def _record_or_new(self, article_id: str, now: str) -> ArticleRecord:
+        """The article's record, or the one a first write makes, listed at its creation."""
+        return self.records.get(article_id) or ArticleRecord(
+            id=article_id, created_at=now, listing_sort=f"{now}#{article_id}"
+        )
 
     def _check_sequencer(self, article_id: str, sequencer: str | None) -> None:
         if self._is_newer_than(article_id, sequencer):

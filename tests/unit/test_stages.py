@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from newsbrief.events import article_id_for
+from newsbrief.events import ObjectEvent, article_id_for
 from newsbrief.indexing import IndexWriter
 from newsbrief.models import Status
 from newsbrief.pipeline.index import IndexStage
@@ -47,15 +47,19 @@ class Pipeline:
     def run(self) -> None:
         """Hands each stage the events of the writes before it, until none are left."""
         while self.objects.events:
-            for event in self.objects.take_events(INCOMING_PREFIX):
-                self.parse.handle(event)
-            for event in self.objects.take_events(PARSED_PREFIX):
-                self.summarize.handle(event)
-            summaries = self.objects.take_events(SUMMARIES_PREFIX)
+            summaries = self.parse_and_summarize()
             if summaries:
                 self.indexer.collect("message-1", summaries)
                 self.indexer.flush(lambda: 60.0)
             self.objects.take_events("")
+
+    def parse_and_summarize(self) -> list[ObjectEvent]:
+        """Runs the parse and summarize stages on their events; returns the index stage's."""
+        for event in self.objects.take_events(INCOMING_PREFIX):
+            self.parse.handle(event)
+        for event in self.objects.take_events(PARSED_PREFIX):
+            self.summarize.handle(event)
+        return self.objects.take_events(SUMMARIES_PREFIX)
 
 
 @pytest.fixture
@@ -294,12 +298,8 @@ def test_an_article_deleted_while_it_was_indexed_leaves_nothing_in_the_index(
     pipeline: Pipeline,
 ) -> None:
     pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
-    for event in pipeline.objects.take_events(INCOMING_PREFIX):
-        pipeline.parse.handle(event)
-    for event in pipeline.objects.take_events(PARSED_PREFIX):
-        pipeline.summarize.handle(event)
+    pipeline.indexer.collect("message-1", pipeline.parse_and_summarize())
     article_id = article_id_for("incoming/ferry.json")
-    pipeline.indexer.collect("message-1", pipeline.objects.take_events(SUMMARIES_PREFIX))
     # The upload's removal deletes the record between the stage's read and its write.
     pipeline.objects.delete_upload("incoming/ferry.json")
     [removal] = pipeline.objects.take_events(INCOMING_PREFIX)
@@ -314,15 +314,12 @@ def test_an_article_deleted_while_it_was_indexed_leaves_nothing_in_the_index(
 
 def test_a_summary_of_a_superseded_parse_is_not_indexed(pipeline: Pipeline) -> None:
     pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
-    for event in pipeline.objects.take_events(INCOMING_PREFIX):
-        pipeline.parse.handle(event)
-    for event in pipeline.objects.take_events(PARSED_PREFIX):
-        pipeline.summarize.handle(event)
+    summaries = pipeline.parse_and_summarize()
     article_id = article_id_for("incoming/ferry.json")
     record = pipeline.articles.records[article_id]
     pipeline.articles.put(record.model_copy(update={"content_sha256": "a newer parse"}))
 
-    pipeline.indexer.collect("message-1", pipeline.objects.take_events(SUMMARIES_PREFIX))
+    pipeline.indexer.collect("message-1", summaries)
     outcome = pipeline.indexer.flush(lambda: 60.0)
 
     assert outcome.indexed == []
