@@ -33,15 +33,16 @@ at random from the dev articles that no query looks for, so word and document fr
 those of real news text while the 1,000... known items (queried by their first highlight line)
 stay the only copies of their own sentences. The table is the in-memory fake below (moto's
 Query walks the whole table and would take days at this size). For each size, all but the last
-W articles are loaded as the compacted index compact() leaves (last-level runs, article and
-record items, written straight to the fake table, not metered); the last W (recombined)
-articles then go through the index writer in batches at --rate articles per second, metered:
-write units per article are those W articles' own, merges and compactions of the full-size
-buckets included, and the hottest key's rate is over that window (mean, and the most units
-one key took in one second of the clock). Then the three-word queries (the first three terms
-of each query) are priced and the whole queries ranked beside tantivy over the same articles.
-The 1M column is a power law fitted through the sizes measured. Recombined articles are
-analyzed from their sentences' analyses (checked equal to analyze() on a sample first).
+W articles are loaded as the writer's size-tiered merges leave the last level (runs of
+append x fan-out**tier articles, see tiered_runs; article and record items; written straight
+to the fake table, not metered); the last W (recombined) articles then go through the index
+writer in batches at --rate articles per second, metered: write units per article are those W
+articles' own, merges of the full-size tiers included, and the hottest key's rate is over
+that window (mean, and the most units one key took in one second of the clock). Then the
+three-word queries (the first three terms of each query) are priced and the whole queries
+ranked beside tantivy over the same articles. The 1M column is a power law fitted through
+the sizes measured. Recombined articles are analyzed from their sentences' analyses (checked
+equal to analyze() on a sample first).
 
 The whole stack runs in one Python process on moto, so the full set takes most of an hour:
 here uploading the 6,000 articles took 16 minutes and the pipeline finished 30 minutes after
@@ -570,15 +571,40 @@ def scale_corpus(ev: Any, real: list[dict], targets: set[int], size: int, seed: 
     return docs
 
 
+def tiered_runs(articles: int, unit: int, fan_out: int) -> list[int]:
+    """Article counts of the last-level runs that size-tiered merges (writer.runs_to_merge)
+    leave after ``articles`` in appends of ``unit``: from the top tier down, as many runs of
+    unit x fan_out**tier as fit (fewer than fan_out below the top), then the rest in appends."""
+    sizes: list[int] = []
+    top = 0
+    while unit * fan_out ** (top + 1) <= articles:
+        top += 1
+    left = articles
+    for tier in range(top, -1, -1):
+        size = unit * fan_out**tier
+        count = left // size if tier in (top, 0) else min(left // size, fan_out - 1)
+        sizes += [size] * count
+        left -= size * count
+    return sizes + ([left] if left else [])
+
+
 def build_scaled(
     analysis: SentenceAnalysis, docs: list[Any], window: int, args: argparse.Namespace
 ) -> dict:
-    """The index of ``docs``: all but the last ``window`` loaded as a compacted index (last-
-    level runs, as compact() leaves them, written straight to the in-memory table), then the
+    """The index of ``docs``: all but the last ``window`` loaded as size-tiered merges leave
+    the last level (``tiered_runs``, written straight to the in-memory table), then the
     window through the index writer at --rate articles per second, metered. Returns the
     figures and the searcher."""
     from newsbrief.indexing import DynamoDBIndexWriter, DynamoDBSearcher, IndexLayout, IndexTable
-    from newsbrief.indexing.postings import Posting, Run, encode_norm, split_run
+    from newsbrief.indexing.postings import (
+        Posting,
+        Run,
+        decode_run,
+        encode_norm,
+        encode_run,
+        merge_runs,
+        split_run,
+    )
     from newsbrief.indexing.table import doc_item, id_item, run_items
     from newsbrief.indexing.writer import EPOCH_2020_MS
 
@@ -590,33 +616,41 @@ def build_scaled(
     last = layout.last_level
     loaded = docs[: len(docs) - window]
     t0 = time.perf_counter()
-    refs: dict[str, int] = {}
-    for chunk_start in range(0, len(loaded), SCALE_CHUNK):
-        run = Run()
-        for position, (doc_id, sentences, _) in enumerate(
-            loaded[chunk_start : chunk_start + SCALE_CHUNK], start=chunk_start
-        ):
-            analyzed = analysis.analyze(doc_id, sentences)
-            run_ms = int((clock[0] + position // 256 * 256 / args.rate) * 1000) - EPOCH_2020_MS
-            ref = run_ms << 8 | position % 256
-            refs[doc_id] = ref
-            norm = encode_norm(analyzed.length)
-            postings = run.postings
-            for term, tf in analyzed.term_freqs.items():
-                postings.setdefault(term, []).append(Posting(ref, tf, norm, 0, 0))
-            for term in analyzed.filter_terms:
-                postings.setdefault(term, []).append(Posting(ref, 1, norm, 0, 0))
-            run.doc_count += 1
-            run.total_length += analyzed.length
-            client.put_item(TABLE, doc_item(ref, analyzed))
-            client.put_item(TABLE, id_item(analyzed, ref, None))
+    end = 0
+    for size in tiered_runs(len(loaded), layout.last_level_run, layout.merge_every[-1]):
+        start, end = end, end + size
+        # A run is built a sub-chunk at a time (its postings for all its articles would not
+        # fit in memory at the top tier), each sub-chunk's bucket parts encoded, and the
+        # parts of each bucket merged into the run's item at the end.
+        parts: dict[int, list[Any]] = {}
+        for sub_start in range(start, end, SCALE_CHUNK):
+            run = Run()
+            for position in range(sub_start, min(sub_start + SCALE_CHUNK, end)):
+                doc_id, sentences, _ = loaded[position]
+                analyzed = analysis.analyze(doc_id, sentences)
+                run_ms = int((clock[0] + position // 256 * 256 / args.rate) * 1000) - EPOCH_2020_MS
+                ref = run_ms << 8 | position % 256
+                norm = encode_norm(analyzed.length)
+                postings = run.postings
+                for term, tf in analyzed.term_freqs.items():
+                    postings.setdefault(term, []).append(Posting(ref, tf, norm, 0, 0))
+                for term in analyzed.filter_terms:
+                    postings.setdefault(term, []).append(Posting(ref, 1, norm, 0, 0))
+                run.doc_count += 1
+                run.total_length += analyzed.length
+                client.put_item(TABLE, doc_item(ref, analyzed))
+                client.put_item(TABLE, id_item(analyzed, ref, None))
+            split = split_run(run, {t: table.bucket(t, last) for t in run.postings})
+            for bucket, part in split.items():
+                parts.setdefault(bucket, []).append(
+                    part if size <= SCALE_CHUNK else encode_run(part)
+                )
         run_id = f"{run_ms:011x}"
-        for bucket, part in split_run(
-            run, {t: table.bucket(t, last) for t in run.postings}
-        ).items():
-            for item in run_items(last, bucket, run_id, part):
+        for bucket, pieces in parts.items():
+            whole = pieces[0] if size <= SCALE_CHUNK else merge_runs(decode_run(p) for p in pieces)
+            for item in run_items(last, bucket, run_id, whole):
                 client.put_item(TABLE, item)
-        print(f"    loaded {min(chunk_start + SCALE_CHUNK, len(loaded))}", flush=True)
+        print(f"    loaded {end} (a run of {size})", flush=True)
     load_s = time.perf_counter() - t0
     clock[0] += len(loaded) / args.rate + 1
     writer = DynamoDBIndexWriter(table, clock=lambda: clock[0])

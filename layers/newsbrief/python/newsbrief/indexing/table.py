@@ -14,6 +14,7 @@ batched I/O of batches.py, all metered on one :class:`CapacityMeter`.
 from __future__ import annotations
 
 import hashlib
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class IndexLayout:
     @property
     def last_level(self) -> int:
         return len(self.buckets) - 1
+
+    @property
+    def last_level_run(self) -> int:
+        """Articles in a run appended to the last level: one upper-level merge's worth."""
+        return self.full_batch * math.prod(self.merge_every[:-1])
 
 
 def stable_hash(text: str) -> int:

@@ -5,8 +5,10 @@ Writing is log-structured. An upsert batch gets a run id from the clock (millise
 that delta-code to a byte or two. The batch writes one level-0 run per level-0 bucket (terms go
 to buckets by a stable hash), so a batch costs a few dozen items however many terms it has.
 Runs are merged down: a level-0 bucket's runs are folded into level-1 runs (level-1 buckets are
-a finer split of the same hash), and the last level's runs are compacted into one. A merge is
-started by the writer after roughly ``merge_every`` appends to a bucket (decided by hashing the
+a finer split of the same hash), and the last level's runs are merged in size tiers
+(``runs_to_merge``), so an article is rewritten once per tier, not at every compaction of its
+ever larger bucket (``compact`` folds each last-level bucket into one run when asked). A merge
+is started by the writer after roughly ``merge_every`` appends to a bucket (decided by hashing the
 run id, so no counter item is needed); at level 0 a batch smaller than ``full_batch`` counts
 for its share of an append, so that a trickle of small batches is not merged more often than
 the same articles in full ones. A query reads, per term, one bucket per level.
@@ -63,6 +65,42 @@ def _stable_chance(text: str, probability: float) -> bool:
     return stable_hash(text) % 1_000_000 < probability * 1_000_000
 
 
+def run_tier(doc_count: int, unit: int, fan_out: int) -> int:
+    """A last-level run's tier: 0 below ``fan_out`` units of articles, then one more for
+    every factor of ``fan_out``."""
+    tier = 0
+    while doc_count >= unit * fan_out ** (tier + 1):
+        tier += 1
+    return tier
+
+
+def runs_to_merge(sizes: Mapping[str, int], unit: int, fan_out: int) -> list[str]:
+    """The last-level runs (by id, with their article counts) one merge folds together.
+
+    Size-tiered with bounded fan-out: the runs of tier 0, where the appends since the last
+    merge sit, and then each next tier while the merged run would make it hold ``fan_out``
+    runs. So an article is rewritten about once per tier, log(corpus) times, rather than
+    with every compaction of its whole bucket, and a merge rewrites the whole bucket only
+    when every tier is full."""
+    by_tier: dict[int, list[str]] = {}
+    for run_id, size in sizes.items():
+        by_tier.setdefault(run_tier(size, unit, fan_out), []).append(run_id)
+    if not by_tier:
+        return []
+    # Appends larger than usual may start above tier 0: the lowest tier then waits until
+    # it is full.
+    lowest = min(by_tier)
+    chosen = by_tier.pop(lowest)
+    if len(chosen) < (2 if lowest == 0 else fan_out):
+        return []
+    while True:
+        tier = run_tier(sum(sizes[r] for r in chosen), unit, fan_out)
+        waiting = by_tier.get(tier, [])
+        if not waiting or len(waiting) + 1 < fan_out:
+            return sorted(chosen)
+        chosen += by_tier.pop(tier)
+
+
 class DynamoDBIndexWriter:
     """:class:`newsbrief.indexing.IndexWriter` on one index table; see the module doc."""
 
@@ -102,11 +140,11 @@ class DynamoDBIndexWriter:
             self._remove(list(records.values()))
 
     def compact(self) -> None:
-        """Merge every level down and compact the last one (a scheduled job; writers merge
-        opportunistically anyway)."""
+        """Merge every level down and fold each last-level bucket into one run (a scheduled
+        job: it rewrites the whole index; writers merge opportunistically anyway)."""
         for level, buckets in enumerate(self.layout.buckets):
             for bucket in range(buckets):
-                self._merge(level, bucket, cascade=False)
+                self._merge(level, bucket, cascade=False, whole=True)
 
     # ------------------------------------------------------------------ near-duplicates
 
@@ -240,13 +278,13 @@ class DynamoDBIndexWriter:
 
     # ------------------------------------------------------------------ merging and removal
 
-    def _merge(self, level: int, bucket: int, *, cascade: bool) -> None:
+    def _merge(self, level: int, bucket: int, *, cascade: bool, whole: bool = False) -> None:
         # A bucket another writer is merging or cleaning is left to it; its runs wait for
         # the next merge.
         if not self._leases.try_take(level, bucket):
             return
         try:
-            child_run_id, children = self._merge_leased(level, bucket)
+            child_run_id, children = self._merge_leased(level, bucket, whole=whole)
         finally:
             self._leases.give_back(level, bucket)
         if not cascade or not children:
@@ -256,21 +294,18 @@ class DynamoDBIndexWriter:
             if _stable_chance(f"{child_run_id}|{level + 1}|{child}", 1 / every):
                 self._merge(level + 1, child, cascade=True)
 
-    def _merge_leased(self, level: int, bucket: int) -> tuple[str, list[int]]:
-        """Folds the bucket's runs into the next level's buckets (or, at the last level, into
-        one run); returns the new runs' id and the buckets they went to."""
+    def _merge_leased(self, level: int, bucket: int, *, whole: bool) -> tuple[str, list[int]]:
+        """Folds the bucket's runs into the next level's buckets (or, at the last level, the
+        runs :func:`runs_to_merge` picks, or all of them when ``whole``, into one run);
+        returns the new runs' id and the buckets they went to."""
         items = self._table.partition(level, bucket, consistent=True)
-        last = level == self.layout.last_level
-        if not items or (last and len(items) < 2):
+        if level == self.layout.last_level:
+            self._merge_last_level(level, bucket, items, whole=whole)
+            return "", []
+        if not items:
             return "", []
         merged = merge_runs(decode_run(item["r"]["B"]) for item in items)
         newest = max(item["sk"]["S"] for item in items)
-        if last:
-            fresh = run_items(level, bucket, newest, merged)
-            self._io.put(fresh, kind="merge")
-            kept = {item["sk"]["S"] for item in fresh}
-            self._io.delete([i for i in items if i["sk"]["S"] not in kept], kind="merge")
-            return newest, []
         children = split_run(merged, {t: self._table.bucket(t, level + 1) for t in merged.postings})
         child_run_id = f"{newest}.{bucket:x}"
         self._io.put(
@@ -283,6 +318,34 @@ class DynamoDBIndexWriter:
         )
         self._io.delete(items, kind="merge")
         return child_run_id, list(children)
+
+    def _merge_last_level(
+        self, level: int, bucket: int, items: list[dict[str, Any]], *, whole: bool
+    ) -> None:
+        runs: dict[str, list[dict[str, Any]]] = {}
+        decoded: dict[str, Run] = {}
+        for item in items:
+            run_id = item["sk"]["S"].split(":")[0]
+            runs.setdefault(run_id, []).append(item)
+            decoded[item["sk"]["S"]] = decode_run(item["r"]["B"])
+        sizes = {
+            run_id: sum(decoded[i["sk"]["S"]].doc_count for i in parts)
+            for run_id, parts in runs.items()
+        }
+        chosen = (
+            sorted(runs)
+            if whole
+            else runs_to_merge(sizes, self.layout.last_level_run, self.layout.merge_every[-1])
+        )
+        if len(chosen) < 2:
+            return
+        inputs = [item for run_id in chosen for item in runs[run_id]]
+        merged = merge_runs(decoded[item["sk"]["S"]] for item in inputs)
+        newest = max(chosen)
+        fresh = run_items(level, bucket, newest, merged)
+        self._io.put(fresh, kind="merge")
+        kept = {item["sk"]["S"] for item in fresh}
+        self._io.delete([i for i in inputs if i["sk"]["S"] not in kept], kind="merge")
 
     def _remove(self, records: Iterable[IdRecord]) -> None:
         """Take articles out: their postings from every run that holds them, then their items."""
