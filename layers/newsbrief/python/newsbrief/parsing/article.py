@@ -85,9 +85,7 @@ def build_article(
     rest = lead.body
     if not title and rest:
         title, rest = title_from_text(rest)
-    # A body that opens with its own title (the page's headline) repeats it.
-    while rest and normalize_line(rest[0]) == normalize_line(title):
-        rest = rest[1:]
+    rest = drop_title_lines(rest, title)
     lead = lead.followed_by(take_lead_credits(rest))
     body = drop_closing_credits(lead.body)
     chars = sum(len(paragraph) for paragraph in body)
@@ -123,6 +121,15 @@ def build_article(
             "content_type": content_type,
         }
     )
+
+
+def drop_title_lines(paragraphs: Sequence[str], title: str) -> list[str]:
+    """The paragraphs without the title lines that open them: a body that opens with its own
+    title (the page's headline) repeats it."""
+    start = 0
+    while start < len(paragraphs) and normalize_line(paragraphs[start]) == normalize_line(title):
+        start += 1
+    return list(paragraphs[start:])
 
 
 def prose_words(paragraphs: Sequence[str]) -> int:

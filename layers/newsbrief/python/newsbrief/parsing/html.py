@@ -13,9 +13,10 @@ from urllib.parse import urljoin
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
-from newsbrief.parsing.article import Metadata, build_article
+from newsbrief.parsing.article import Metadata, build_article, drop_title_lines
 from newsbrief.parsing.credits import drop_closing_credits
 from newsbrief.parsing.dates import normalize_date
+from newsbrief.parsing.ending import cut_after_story
 from newsbrief.parsing.furniture import remove_furniture
 from newsbrief.parsing.limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
 from newsbrief.parsing.paragraphs import clean_inline, clean_paragraph
@@ -51,6 +52,19 @@ _CAPTION_CANDIDATES = (
 )
 _CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit)s?(?:[\s_-]|$)", re.IGNORECASE)
 _MAX_CAPTION_CHARS = 400
+# Blocks a page names as being about its writer or the site (an author box, a biography, a
+# disclaimer or disclosure, a newsletter sign-up, a sponsor or donation appeal); a longer one
+# is a container that merely carries such a name.
+_ASIDE_CANDIDATES = (
+    "//*[self::div or self::section or self::aside or self::p or self::form][@class or @id]"
+)
+_ASIDE_NAME = re.compile(
+    r"(?:^|[\s_-])(?:author\w*|bio|sabox\w*|disclaimer|disclosure|affiliate|newsletter"
+    r"|subscribe|subscription|signup|sign-up|mailing-list|sponsor\w*|donate|donation)"
+    r"(?:[\s_-]|$)",
+    re.IGNORECASE,
+)
+_MAX_ASIDE_CHARS = 1_500
 # Elements whose text starts a new line when an extractor's HTML output becomes text.
 _BLOCK_TAGS = (
     *("p", "div", "section", "article", "blockquote", "pre", "figcaption"),
@@ -238,6 +252,16 @@ def _drop_captions(tree: HtmlElement) -> None:
             element.drop_tree()
 
 
+def drop_writer_and_site_blocks(tree: HtmlElement) -> None:
+    """Author boxes, biographies, disclaimers and sign-up or donation appeals, named so by
+    their class or id: text about the writer or the site, which the extractors keep when it
+    sits inside the article's container. Run after the metadata is read (bylines live there)."""
+    for element in tree.xpath(_ASIDE_CANDIDATES):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _ASIDE_NAME.search(names) and len(element.text_content()) <= _MAX_ASIDE_CHARS:
+            element.drop_tree()
+
+
 def _drop_scripts(tree: HtmlElement) -> None:
     """Scripts and styles hold no article text (JSON-LD is read before this)."""
     from lxml.etree import strip_elements
@@ -359,24 +383,31 @@ def html_to_text(html: str) -> str:
         page = parse_page(html)
     except RejectedUploadError:
         return ""
-    lines = main_text_lines(page)
+    declared = declared_metadata(page.tree)
+    drop_writer_and_site_blocks(page.tree)
+    paragraphs = _story_paragraphs(main_text_lines(page))
+    title = declared.get("title") or _first_text(page.tree, "//h1")
+    if title:
+        paragraphs = drop_title_lines(paragraphs, strip_site_name(title, declared.get("site_name")))
+    return "\n".join(drop_closing_credits(paragraphs))
+
+
+def _story_paragraphs(lines: list[str]) -> list[str]:
+    """The extracted lines without furniture and without what follows the story's end."""
     keep = remove_furniture(lines)
-    return "\n".join(
-        drop_closing_credits([line for line, kept in zip(lines, keep, strict=True) if kept])
-    )
+    return cut_after_story([line for line, kept in zip(lines, keep, strict=True) if kept])
 
 
 def parse_html(
     html: str, *, known_furniture: Collection[str], url: str | None = None
 ) -> ExtractedArticle:
     page = parse_page(html)
-    lines = main_text_lines(page, url)
     # The date search is faster without the JSON-LD scripts, which are read before they go.
     declared = declared_metadata(page.tree)
     _drop_scripts(page.tree)
     metadata = page_metadata(page.tree, declared, url)
-    keep = remove_furniture(lines)
-    paragraphs = [line for line, kept in zip(lines, keep, strict=True) if kept]
+    drop_writer_and_site_blocks(page.tree)
+    paragraphs = _story_paragraphs(main_text_lines(page, url))
     return build_article(
         paragraphs, metadata, content_type="text/html", known_furniture=known_furniture
     )
