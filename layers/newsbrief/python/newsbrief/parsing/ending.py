@@ -14,6 +14,8 @@ from newsbrief.parsing.furniture import is_headline_like, normalize_line
 END_SEARCH_FROM_SHARE = 0.5
 # A sign-up prompt is a line or two; a longer paragraph that mentions one is prose.
 _MAX_PROMPT_WORDS = 40
+# Longer paragraphs are the story's prose (and are not normalized, which saves time).
+_MAX_AFTERWORD_WORDS = 80
 
 # Headings of the sections that follow a story, matched against the normalized line.
 _END_HEADINGS = re.compile(
@@ -66,6 +68,8 @@ def cut_after_story(paragraphs: Sequence[str]) -> list[str]:
 def follows_story(paragraph: str) -> bool:
     """Whether a paragraph opens what pages put after a story: a section heading, a sign-up
     or follow prompt, a disclosure."""
+    if len(paragraph.split()) > _MAX_AFTERWORD_WORDS:
+        return False
     normalized = normalize_line(paragraph)
     if is_headline_like(paragraph) and _END_HEADINGS.match(normalized):
         return True

@@ -55,9 +55,7 @@ _MAX_CAPTION_CHARS = 400
 # Blocks a page names as being about its writer or the site (an author box, a biography, a
 # disclaimer or disclosure, a newsletter sign-up, a sponsor or donation appeal); a longer one
 # is a container that merely carries such a name.
-_ASIDE_CANDIDATES = (
-    "//*[self::div or self::section or self::aside or self::p or self::form][@class or @id]"
-)
+_ASIDE_TAGS = ("div", "section", "aside", "p", "form")
 _ASIDE_NAME = re.compile(
     r"(?:^|[\s_-])(?:author\w*|bio|sabox\w*|disclaimer|disclosure|affiliate|newsletter"
     r"|subscribe|subscription|signup|sign-up|mailing-list|sponsor\w*|donate|donation)"
@@ -256,9 +254,13 @@ def drop_writer_and_site_blocks(tree: HtmlElement) -> None:
     """Author boxes, biographies, disclaimers and sign-up or donation appeals, named so by
     their class or id: text about the writer or the site, which the extractors keep when it
     sits inside the article's container. Run after the metadata is read (bylines live there)."""
-    for element in tree.xpath(_ASIDE_CANDIDATES):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if _ASIDE_NAME.search(names) and len(element.text_content()) <= _MAX_ASIDE_CHARS:
+    named = [
+        element
+        for element in tree.iter(*_ASIDE_TAGS)
+        if _ASIDE_NAME.search(f"{element.get('class') or ''} {element.get('id') or ''}")
+    ]
+    for element in named:
+        if element.getparent() is not None and len(element.text_content()) <= _MAX_ASIDE_CHARS:
             element.drop_tree()
 
 
@@ -383,12 +385,12 @@ def html_to_text(html: str) -> str:
         page = parse_page(html)
     except RejectedUploadError:
         return ""
-    declared = declared_metadata(page.tree)
     drop_writer_and_site_blocks(page.tree)
     paragraphs = _story_paragraphs(main_text_lines(page))
-    title = declared.get("title") or _first_text(page.tree, "//h1")
+    # The page's headline; parse_html's title, from the page's metadata, is most often the same.
+    title = _first_text(page.tree, "//h1")
     if title:
-        paragraphs = drop_title_lines(paragraphs, strip_site_name(title, declared.get("site_name")))
+        paragraphs = drop_title_lines(paragraphs, title)
     return "\n".join(drop_closing_credits(paragraphs))
 
 
