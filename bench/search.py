@@ -52,6 +52,7 @@ that. The index is not reset between runs, so use a fresh stack each time.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import math
@@ -59,6 +60,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +70,28 @@ from datasets import require
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+@dataclass(frozen=True)
+class SearchSet:
+    """A known-item query set: each query looks for the article it was taken from."""
+
+    data: str  # the data set in bench/datasets.json
+    query_field: str  # search_eval's make_query field
+    default_queries: int  # a seeded sample of this many, 0 = all
+    language: str  # the stemmer tantivy's anchor uses: "en" or "ru"
+    # The Russian sets query by headline, so the headline is left out of what is indexed.
+    index_title: bool = True
+
+
 SETS = {
-    # name: (data set in bench/datasets.json, query field, default number of queries)
-    "cnndm": ("cnndm", "highlight1", 1000),
-    "bbc": ("bbc_news_summary", "title", 0),
+    "cnndm": SearchSet("cnndm", "highlight1", 1000, "en"),
+    "bbc": SearchSet("bbc_news_summary", "title", 0, "en"),
+    "nerel": SearchSet("nerel_ru", "title", 0, "ru", index_title=False),
+    "rt": SearchSet("rt_ru", "title", 0, "ru", index_title=False),
 }
+TUNING_HALF = "tuning half"
+HELD_OUT_HALF = "held-out half"
 TABLE = "bench-search-index"
 # DynamoDB on-demand, us-east-1, list prices since 1 Nov 2024 (aws.amazon.com/dynamodb/pricing).
 WRU_USD_PER_MILLION = 0.625
@@ -179,9 +198,76 @@ class InMemoryDynamoDB:
         return [i for p in self.partitions.values() for i in p.values()]
 
 
-def run_tantivy(ev: Any, docs: list[dict], queries: list[dict]) -> dict:
-    out = ev.run_local(ev.TantivyBackend(), docs, queries)
-    return {"metrics": ev.score_ranks(out["ranks"]), "timing": out["timing"]}
+def half_of(item_id: str) -> str:
+    """Even first hex digit of the id's sha256: the half anything is tuned on; the held-out
+    half shows whether it holds on queries not tuned on (as bench/extraction.py splits)."""
+    digit = int(hashlib.sha256(item_id.encode()).hexdigest()[0], 16)
+    return TUNING_HALF if digit % 2 == 0 else HELD_OUT_HALF
+
+
+def metrics_by_half(ev: Any, queries: list[dict], ranks: list[int | None]) -> dict[str, dict]:
+    halves: dict[str, list[int | None]] = {TUNING_HALF: [], HELD_OUT_HALF: []}
+    for query, found in zip(queries, ranks, strict=True):
+        halves[half_of(query["qid"])].append(found)
+    return {
+        **{half: ev.score_ranks(found) for half, found in halves.items()},
+        "both": ev.score_ranks(ranks),
+    }
+
+
+def tantivy_backend(ev: Any, language: str) -> Any:
+    """search_eval's tantivy (BM25 over title + body, en_stem), or the same with tantivy's
+    Russian Snowball stemmer in place of the English one for a Russian set."""
+    if language == "en":
+        return ev.TantivyBackend()
+
+    class RussianTantivy(ev.TantivyBackend):  # type: ignore[misc, name-defined]
+        name = "tantivy-ru"
+
+        def index(self, docs: list[dict]) -> None:
+            tv = self.tantivy
+            self.analyzer = (
+                f"tantivy {tv.__version__}: fields title+body, tokenizer 'ru_stem' "
+                "(SimpleTokenizer > RemoveLongFilter(40) > LowerCaser > Stemmer(Russian)); "
+                "BM25 k1=1.2 b=0.75; query = OR of terms over both fields, no boost"
+            )
+            sb = tv.SchemaBuilder()
+            sb.add_unsigned_field("ord", stored=True)
+            sb.add_text_field("title", tokenizer_name="ru_stem")
+            sb.add_text_field("body", tokenizer_name="ru_stem")
+            self.idx = tv.Index(sb.build())
+            self.idx.register_tokenizer(
+                "ru_stem",
+                tv.TextAnalyzerBuilder(tv.Tokenizer.simple())
+                .filter(tv.Filter.remove_long(40))
+                .filter(tv.Filter.lowercase())
+                .filter(tv.Filter.stemmer("russian"))
+                .build(),
+            )
+            writer = self.idx.writer(heap_size=200_000_000, num_threads=1)
+            for i, d in enumerate(docs):
+                doc = tv.Document()
+                doc.add_unsigned("ord", i)
+                doc.add_text("title", d.get("title") or "")
+                doc.add_text("body", d.get("text") or "")
+                writer.add_document(doc)
+            writer.commit()
+            writer.wait_merging_threads()
+            self.idx.reload()
+            self.searcher = self.idx.searcher()
+
+    return RussianTantivy()
+
+
+def run_tantivy(ev: Any, docs: list[dict], queries: list[dict], language: str = "en") -> dict:
+    backend = tantivy_backend(ev, language)
+    out = ev.run_local(backend, docs, queries)
+    return {
+        "analyzer": out["analyzer"],
+        "metrics": ev.score_ranks(out["ranks"]),
+        "by_half": metrics_by_half(ev, queries, out["ranks"]),
+        "timing": out["timing"],
+    }
 
 
 def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: list[dict]) -> dict:
@@ -259,6 +345,7 @@ def run_project(ev: Any, args: argparse.Namespace, docs: list[dict], queries: li
     wru_per_article = writes / n
     return {
         "metrics": ev.score_ranks(ranks),
+        "by_half": metrics_by_half(ev, queries, ranks),
         "duplicates_flagged": duplicates,
         "layout": {
             "buckets": args.buckets,
@@ -853,6 +940,23 @@ def run_api_eval(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode  # noqa: S603
 
 
+def print_quality(systems: dict[str, dict], anchor: dict) -> None:
+    """MRR@10 and recall@1/@10 of each system on each half, the project's gap to the anchor."""
+    halves = (TUNING_HALF, HELD_OUT_HALF, "both")
+    sizes = {half: anchor["by_half"][half]["n"] for half in halves}
+    print(f"  {'':<12}" + "".join(f"{f'{half} (n={sizes[half]})':>34}" for half in halves))
+    print(f"  {'':<12}" + "".join(f"{'MRR@10   R@1   R@10':>34}" for _ in halves))
+    for label, system in systems.items():
+        cells = []
+        for half in halves:
+            m = system["by_half"][half]
+            gap = ""
+            if label == "project":
+                gap = f"({m['mrr10'] - anchor['by_half'][half]['mrr10']:+.4f})"
+            cells.append(f"{m['mrr10']:.4f} {m['recall1']:.3f} {m['recall10']:.3f} {gap:>9}")
+        print(f"  {label:<12}" + "".join(f"{c:>34}" for c in cells))
+
+
 def deployed_index_batch_size() -> int:
     """The index function's SQS batch size: the index writes its postings once per batch."""
     sys.path.insert(0, str(ROOT))
@@ -912,7 +1016,7 @@ def main() -> int:
     if args.scale:
         return run_scale(args)
 
-    sources = {name: require(SETS[name][0]) / "dev.jsonl.gz" for name in args.set}
+    sources = {name: require(SETS[name].data) / "dev.jsonl.gz" for name in args.set}
     ev = load_eval_module()
     report: dict[str, Any] = {
         "argv": sys.argv[1:],
@@ -923,19 +1027,28 @@ def main() -> int:
         },
     }
     for name in args.set:
-        _, field, default_queries = SETS[name]
+        spec = SETS[name]
         docs = ev.load_jsonl(str(sources[name]))
         if args.limit:
             docs = docs[: args.limit]
-        n_queries = default_queries if args.queries is None else args.queries
-        queries = ev.build_query_set(docs, field, n_queries, args.seed)
-        print(f"[{name}] {len(docs)} articles, {len(queries)} queries", flush=True)
-        tantivy = run_tantivy(ev, docs, queries)
+        n_queries = spec.default_queries if args.queries is None else args.queries
+        queries = ev.build_query_set(docs, spec.query_field, n_queries, args.seed)
+        if not spec.index_title:
+            docs = [{k: v for k, v in d.items() if k != "title"} for d in docs]
+        print(
+            f"[{name}] {len(docs)} articles, {len(queries)} queries"
+            f"{'' if spec.index_title else ' (query: the title, not indexed)'}",
+            flush=True,
+        )
+        anchors = {f"tantivy-{spec.language}": run_tantivy(ev, docs, queries, spec.language)}
+        if spec.language != "en":
+            anchors["tantivy-en"] = run_tantivy(ev, docs, queries)
+        tantivy = anchors[f"tantivy-{spec.language}"]
         project = run_project(ev, args, docs, queries)
         entry = {
             "articles": len(docs),
             "queries": len(queries),
-            "tantivy": tantivy,
+            **anchors,
             "project": project,
         }
         if name == "cnndm":
@@ -951,14 +1064,7 @@ def main() -> int:
                 args=args,
             )
         report[name] = entry
-        t, p = tantivy["metrics"], project["metrics"]
-        print(
-            f"  tantivy  MRR@10 {t['mrr10']:.4f}  R@1 {t['recall1']:.3f}  R@10 {t['recall10']:.3f}"
-        )
-        print(
-            f"  project  MRR@10 {p['mrr10']:.4f}  R@1 {p['recall1']:.3f}  R@10 {p['recall10']:.3f}"
-            f"  ({(p['mrr10'] / t['mrr10'] - 1) * 100:+.1f}% vs tantivy)"
-        )
+        print_quality({**anchors, "project": project}, tantivy)
         print("  cost " + json.dumps(project["cost"]))
         if "estimate_1m" in entry:
             print("  1M estimate " + json.dumps(entry["estimate_1m"]))

@@ -1,9 +1,13 @@
 """Text analysis shared by indexing and querying: tokens, folding, stop words, stemming.
 
-Tokens are Unicode letter/digit runs. Folding casefolds and strips accents from non-Cyrillic
+Tokens are Unicode letter/digit runs; a run mixing Cyrillic and Latin letters ("iPhoneом")
+is split where the script changes. Folding casefolds and strips accents from non-Cyrillic
 letters (Cyrillic keeps "й", and "ё" becomes "е", as Russian text writes them interchangeably).
 The stemmer is chosen per token by script (Cyrillic: Russian Snowball, otherwise English
-Snowball), so a query needs no language hint and mixed-language text still matches.
+Snowball), so a query needs no language hint and mixed-language text still matches. Russian
+Snowball stems were measured against pymorphy3 lemmas on Russian known-item search
+(bench/search.py, NEREL and RT): no better beyond noise, for a 16 MB dictionary and a
+slower analysis, so stems it is.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from importlib import resources
 import snowballstemmer
 
 WORD_RE = re.compile(r"[^\W_]+")
+# The pieces of a word in one script: Cyrillic letters, or anything else (Latin, digits).
+_SCRIPT_RUN_RE = re.compile(r"[\u0400-\u04ff]+|[^\W_\u0400-\u04ff]+")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 _STOP_WORDS_FILE = resources.files(__package__).joinpath("stopwords.txt")
 STOP_WORDS = frozenset(
@@ -79,8 +87,18 @@ class Token:
     end: int
 
 
-def tokenize(text: str) -> Iterator[Token]:
+def _words(text: str) -> Iterator[re.Match[str]]:
+    """Letter/digit runs, split where Cyrillic meets Latin so each piece gets its own stemmer."""
     for match in WORD_RE.finditer(text):
+        word = match.group()
+        if _CYRILLIC_RE.search(word) and _LATIN_RE.search(word):
+            yield from _SCRIPT_RUN_RE.finditer(text, match.start(), match.end())
+        else:
+            yield match
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    for match in _words(text):
         folded = fold(match.group())
         term = stem(folded) if is_indexable(folded) else None
         yield Token(folded, term, match.start(), match.end())
@@ -93,7 +111,7 @@ def terms(text: str) -> list[str]:
 
 def folded_words(text: str) -> list[str]:
     """Every word of a text, folded, stop words kept (for near-duplicate shingles)."""
-    return [fold(m.group()) for m in WORD_RE.finditer(text)]
+    return [fold(m.group()) for m in _words(text)]
 
 
 def phrase_keys(text: str) -> list[str]:
@@ -139,8 +157,10 @@ _QUERY_PART_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 def parse_query(query: str) -> ParsedQuery:
-    query = query.replace("\u201c", '"').replace("\u201d", '"').replace("\u00ab", '"')
-    query = query.replace("\u00bb", '"')
+    # Curly double quotes are what phones type for '"'. Guillemets are not operators: they are
+    # Russian text's ordinary quotation marks, so a pasted Russian headline keeps its quoted
+    # words as ranked words instead of phrases every hit must contain word for word.
+    query = query.replace("\u201c", '"').replace("\u201d", '"')
     parsed = ParsedQuery()
     for match in _QUERY_PART_RE.finditer(query):
         negated, phrase, word = match.groups()
