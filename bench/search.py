@@ -980,8 +980,8 @@ def print_quality(systems: dict[str, dict], anchor: dict) -> None:
     """MRR@10 and recall@1/@10 of each system on each half, the project's gap to the anchor."""
     halves = (TUNING_HALF, HELD_OUT_HALF, "both")
     sizes = {half: anchor["by_half"][half]["n"] for half in halves}
-    print(f"  {'':<12}" + "".join(f"{f'{half} (n={sizes[half]})':>34}" for half in halves))
-    print(f"  {'':<12}" + "".join(f"{'MRR@10   R@1   R@10':>34}" for _ in halves))
+    print(f"  {'':<15}" + "".join(f"{f'{half} (n={sizes[half]})':>34}" for half in halves))
+    print(f"  {'':<15}" + "".join(f"{'MRR@10   R@1   R@10':>34}" for _ in halves))
     for label, system in systems.items():
         cells = []
         for half in halves:
@@ -990,7 +990,7 @@ def print_quality(systems: dict[str, dict], anchor: dict) -> None:
             if label.startswith("project"):
                 gap = f"({m['mrr10'] - anchor['by_half'][half]['mrr10']:+.4f})"
             cells.append(f"{m['mrr10']:.4f} {m['recall1']:.3f} {m['recall10']:.3f} {gap:>9}")
-        print(f"  {label:<12}" + "".join(f"{c:>34}" for c in cells))
+        print(f"  {label:<15}" + "".join(f"{c:>34}" for c in cells))
 
 
 def deployed_index_batch_size() -> int:
