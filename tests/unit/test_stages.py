@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.events import ObjectEvent, article_id_for
 from newsbrief.indexing import IndexWriter
 from newsbrief.models import Status
@@ -16,7 +17,7 @@ from newsbrief.pipeline.parse import ParseStage
 from newsbrief.pipeline.summarize import SummarizeStage
 from newsbrief.settings import INCOMING_PREFIX, PARSED_PREFIX, SUMMARIES_PREFIX
 from newsbrief.storage.objects import parsed_key, summary_key
-from tests.unit.fakes import FakeArticleRepository, FakeIndex, FakeObjectStore
+from tests.unit.fakes import FakeArticleRepository, FakeEventBus, FakeIndex, FakeObjectStore
 
 BODY = (
     "The ferry operator will add four crossings a day from June, the company said on Monday. "
@@ -26,6 +27,7 @@ BODY = (
 
 
 JSON = "application/json"
+API_URL = "https://api.example/v1"
 
 
 def story(title: str, body: str = BODY, **metadata: str) -> str:
@@ -39,10 +41,12 @@ class Pipeline:
         self.objects = FakeObjectStore()
         self.articles = FakeArticleRepository()
         self.index = index or FakeIndex()
-        self.parse = ParseStage(self.objects, self.articles)
-        self.summarize = SummarizeStage(self.objects, self.articles)
+        self.bus = FakeEventBus()
+        events = NewsroomEvents(API_URL)
+        self.parse = ParseStage(self.objects, self.articles, events)
+        self.summarize = SummarizeStage(self.objects, self.articles, events)
         writer: IndexWriter = self.index
-        self.indexer = IndexStage(self.objects, self.articles, writer)
+        self.indexer = IndexStage(self.objects, self.articles, writer, events, self.bus)
 
     def run(self) -> None:
         """Hands each stage the events of the writes before it, until none are left."""
@@ -54,11 +58,12 @@ class Pipeline:
             self.objects.take_events("")
 
     def parse_and_summarize(self) -> list[ObjectEvent]:
-        """Runs the parse and summarize stages on their events; returns the index stage's."""
+        """Runs the parse and summarize stages on their events, putting the events they announce
+        on the bus as their queue does; returns the index stage's."""
         for event in self.objects.take_events(INCOMING_PREFIX):
-            self.parse.handle(event)
+            self.bus.put(self.parse.handle(event).events)
         for event in self.objects.take_events(PARSED_PREFIX):
-            self.summarize.handle(event)
+            self.bus.put(self.summarize.handle(event).events)
         return self.objects.take_events(SUMMARIES_PREFIX)
 
 
@@ -98,7 +103,7 @@ def test_a_rejected_upload_is_recorded_with_its_reason(pipeline: Pipeline) -> No
 
     outcome = pipeline.parse.handle(event)
 
-    assert outcome == type(outcome)(article_ids=[], rejected="malformed")
+    assert (outcome.article_ids, outcome.rejected) == ([], "malformed")
     record = pipeline.articles.get(article_id)
     assert record is not None
     assert record.status is Status.REJECTED
