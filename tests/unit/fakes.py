@@ -1,8 +1,9 @@
 """In-memory stand-ins for the adapters the stages and the service are given: the articles
-bucket (with the object events S3 would queue for each write), the articles table, the
-search index and the event bus. Each keeps the rules of the real one that callers rely on (versions of an
-upload, writes conditional on the sequencer or the content digest, listing newest first), so
-the stages and the service can be tested in milliseconds; the moto tests check the real ones.
+bucket (with the object events S3 would queue for each write), the articles table, the search
+index and the event bus. Each keeps the rules of the real one that callers rely on (versions
+of an upload, writes conditional on the sequencer or the content digest, listing newest
+first), so the stages and the service can be tested in milliseconds; the moto tests check the
+real ones.
 
 The fakes subclass the real adapters: mypy holds their methods to the real signatures, and a
 method a fake does not override fails loudly (it finds no client) instead of passing."""

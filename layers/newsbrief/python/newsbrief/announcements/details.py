@@ -62,7 +62,7 @@ class ArticleRejected(ArticleEventDetail):
 
     detail_type = DetailType.ARTICLE_REJECTED
 
-    reason_code: str = Field(description="Why, as a code (empty_document, unsupported_format...).")
+    reason_code: str = Field(description="Why, as a code (empty, malformed, undecodable...).")
     reason: str = Field(description="Why, in words, for the upload's author.")
 
 
@@ -155,7 +155,7 @@ def detail_schema(detail_type: DetailType) -> dict[str, Any]:
         **schema,
         "title": str(detail_type),
         "description": (
-            f'The "detail" of a "{detail_type}" event (source "{EVENT_SOURCE}"): '
+            f'The detail of the "{detail_type}" event (source "{EVENT_SOURCE}"): '
             + " ".join((model.__doc__ or "").split())
         ),
     }
