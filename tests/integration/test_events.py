@@ -198,3 +198,25 @@ def test_a_bus_that_refuses_events_delays_them_without_repeating_the_work(
         assert versions(pipeline, f"summaries/{article_id}") == 1
         record = ArticleRecord.model_validate(pipeline.api.get(f"/articles/{article_id}"))
         assert record.status == "indexed"
+
+
+def test_the_api_announces_an_editors_change_through_the_runtimes_publisher(
+    pipeline: Pipeline, cms: Subscription
+) -> None:
+    """What the editorial routes call: one line per change, linked to the request's API URL."""
+    key = pipeline.upload("night-trams.json", STORY, "application/json")
+    pipeline.drain()
+    cms.received()
+    record = ArticleRecord.model_validate(pipeline.article_for(key))
+    publisher = runtime.event_publisher("https://news-api.example/v1")
+
+    assert publisher.summary_edited(record, ["Night trams are back."], "A. Editor", None, "2")
+    assert publisher.summary_approved(record, record.summary, "B. Editor", "1")
+    assert publisher.summary_stale(record, "2", "A. Editor")
+
+    received = checked(cms.received())
+    assert kinds(received) == ["Summary Edited", "Summary Approved", "Summary Stale"]
+    assert {event["detail"]["resource_url"] for event in received} == {
+        f"https://news-api.example/v1/articles/{record.id}"
+    }
+    assert received[0]["detail"]["editor"] == "A. Editor"
