@@ -160,6 +160,12 @@ def test_pages_speak_the_article_language_or_the_readers(pipeline: Pipeline):
     chosen = ok_page(pipeline, "/?lang=ru", accept_language="en")
     assert "<h1>Последние статьи</h1>" in chosen
     assert '<input type="hidden" name="lang" value="ru">' in chosen
+    # The choice goes with the reader: an English article keeps its language, its links keep ru.
+    seed_id = ids["seed-article.txt"]
+    assert f'href="/read/{seed_id}?lang=ru"' in chosen
+    seed_chosen = ok_page(pipeline, f"/read/{seed_id}?lang=ru")
+    assert '<html lang="en">' in seed_chosen and 'class="brand" href="/?lang=ru"' in seed_chosen
+    assert "&amp;lang=ru" in seed_chosen.split('class="keywords"')[1]
     # Each article's date is in its own language, on any page.
     assert "5 января 2026\u202fг." in ok_page(pipeline, "/")
 

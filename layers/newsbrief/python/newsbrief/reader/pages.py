@@ -175,12 +175,21 @@ class Reader:
         body = (
             environment(language)
             .get_template(template)
-            .render(base=self._base, chosen_language=self._chosen_language(), **context)
+            .render(
+                base=self._base,
+                chosen_language=self._chosen_language(),
+                keep_language=self._keep_language,
+                **context,
+            )
         )
         return Page(status, body, language)
 
     def _chosen_language(self) -> str | None:
         return self._language if self._chosen else None
+
+    def _keep_language(self, separator: str) -> str:
+        """What a link's query string ends with to keep the language the reader chose."""
+        return f"{separator}lang={self._language}" if self._chosen else ""
 
     def _keeping_language(self, params: dict[str, str]) -> dict[str, str]:
         """A link's query parameters, with the language the reader chose."""
