@@ -36,11 +36,12 @@ ARTICLE_ID = re.compile(r"^[0-9a-f]{20}(-[0-9]{1,4})?$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 LENGTHS = (("short", N_("Short")), ("medium", N_("Medium")), ("long", N_("Long")))
 LANGUAGES = (("", N_("Any language")), ("en", N_("English")), ("ru", N_("Russian")))
-# The pipeline's states an article can be in before readers see it.
+# The states of an article that readers cannot see yet, as the page that says so names them.
 STATUS_NAMES = {
     Status.QUEUED: N_("queued"),
     Status.PARSED: N_("parsed"),
     Status.SUMMARIZED: N_("summarized"),
+    Status.INDEXED: N_("indexed"),
 }
 SORTS = ("relevance", "date")
 FRONT_PAGE_SIZE = 20
