@@ -50,7 +50,7 @@ translations: $(STAMP)
 		--project Newsbrief --copyright-holder Newsbrief -o $(READER_LOCALE)/reader.pot \
 		layers/newsbrief/python/newsbrief/reader functions/reader
 	$(BIN)/pybabel -q update -i $(READER_LOCALE)/reader.pot -d $(READER_LOCALE) -D reader \
-		--no-fuzzy-matching --ignore-pot-creation-date --width 100
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width 100
 	$(BIN)/pybabel -q compile -d $(READER_LOCALE) -D reader --statistics
 	rm $(READER_LOCALE)/reader.pot
 
