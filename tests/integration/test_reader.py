@@ -178,6 +178,12 @@ def test_pages_speak_the_article_language_or_the_readers(pipeline: Pipeline):
     nothing = ok_page(pipeline, "/find?q=zzyzxqv&language=en&lang=ru")
     assert "По запросу «zzyzxqv» с этими фильтрами ничего не найдено" in nothing
     assert 'href="/find?q=zzyzxqv&amp;lang=ru">поищите без фильтров</a>' in nothing
+    # A translation's placeholders are filled with escaped text.
+    hostile = quote('"><img src=x onerror=alert(1)>')
+    for language in ("ru", "en"):
+        body = ok_page(pipeline, f"/find?q={hostile}&language=en&lang={language}")
+        assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+        assert not any(tag == "img" for tag, _ in parse_html(body).tags)
 
     status, headers, missing = page(pipeline, "/read/0123456789abcdef0123", accept_language="ru")
     assert status == 404 and "Такой статьи нет" in missing
