@@ -92,7 +92,9 @@ def report(
     print(f"\nSearch “{query}”: {results['total']} results", file=out)
     for hit in results["items"]:
         print(f"  {hit['score']:6.2f}  {hit['title']}", file=out)
-    print(f"\nRead them: open {stack.api_url}/", file=out)
+    print(
+        f"\nRead them: open {stack.api_url}/   ·   in Russian: {stack.api_url}/?lang=ru", file=out
+    )
     print(f"Try: curl '{stack.api_url}/search?q=city+council+budget'", file=out)
     print(
         f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n",

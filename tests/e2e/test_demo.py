@@ -50,5 +50,5 @@ def test_demo_shows_the_first_summary_then_reports_every_upload(tmp_path: Path):
     assert "[indexed ]" in out and "incoming/zz-seed-article.txt" in out
     assert "[rejected]" in out and "incoming/aa-empty.txt" in out
     assert "Search “Uzbekistan Afghanistan”" in out
-    assert "Read them: open http://127.0.0.1:" in out
+    assert "Read them: open http://127.0.0.1:" in out and "in Russian: http://127.0.0.1:" in out
     assert not (tmp_path / "banner.json").exists()
