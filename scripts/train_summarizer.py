@@ -49,6 +49,12 @@ def is_held_out(doc_id: str) -> bool:
     return int(hashlib.sha256(doc_id.encode()).hexdigest()[:12], 16) % HELD_OUT_SHARE == 0
 
 
+def in_tuning_half(doc_id: str) -> bool:
+    """The benches' split of a data set into halves: the tuning half is the ids whose SHA-256
+    starts with an even hex digit; the other half is only ever reported."""
+    return int(hashlib.sha256(doc_id.encode()).hexdigest()[0], 16) % 2 == 0
+
+
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         for line in lines:
