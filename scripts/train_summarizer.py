@@ -309,6 +309,8 @@ def parsed_as_uploaded(record: dict[str, Any]) -> tuple[list[str], str | None, s
 def load_examples(corpus: Corpus, path: Path, training: bool, limit: int | None) -> list[Example]:
     tokenize = rouge_tokenizer(corpus.language)
     examples = []
+    title: str | None
+    language: str | None
     for record in read_jsonl(path):
         if corpus.trains_on(record["id"]) != training:
             continue
