@@ -4,7 +4,8 @@ Candidates are runs of one to three content words inside a sentence (a stop word
 punctuation ends a run). A word scores by how often its stem occurs, how early it first
 appears, whether the title has it and whether it is written as a name; a phrase scores by its
 words and by how often it recurs. Phrases are merged by their stems, so inflected Russian forms
-count together, and shown in their most frequent written form.
+count together, and shown in their most frequent written form (a Russian word alone: in the
+form most likely to be its dictionary form, see ``_display``).
 """
 
 from __future__ import annotations
