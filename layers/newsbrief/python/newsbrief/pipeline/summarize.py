@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from newsbrief.announcements.details import BusEvent
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.articles import summarize_article
 from newsbrief.events import ObjectEvent
 from newsbrief.settings import PARSED_PREFIX
@@ -21,10 +23,12 @@ logger = Logger(child=True)
 
 @dataclass(frozen=True)
 class SummarizeOutcome:
-    """The article an event concerned, and how its new summary was made (None: none stored)."""
+    """The article an event concerned, how its new summary was made (None: none stored), and
+    the events to put once the outcome is stored (the queue puts them)."""
 
     article_id: str | None
     method: str | None = None
+    events: list[BusEvent] = field(default_factory=list)
 
 
 class SummarizeStage:
@@ -32,11 +36,13 @@ class SummarizeStage:
         self,
         objects: ObjectStore,
         articles: ArticleRepository,
+        events: NewsroomEvents,
         bedrock_client: ConverseClient | None = None,
         bedrock_model_id: str = "",
     ) -> None:
         self._objects = objects
         self._articles = articles
+        self._events = events
         self._bedrock_client = bedrock_client
         self._bedrock_model_id = bedrock_model_id
 
@@ -68,4 +74,5 @@ class SummarizeStage:
         except StaleUpdateError:
             return SummarizeOutcome(None)
         self._objects.put_summary(summary)
-        return SummarizeOutcome(article_id, summary.method)
+        ready = self._events.summary_ready(article, summary)
+        return SummarizeOutcome(article_id, summary.method, [ready])
