@@ -200,10 +200,13 @@ def row(label: str, method: str, n_docs: int, figures: dict[str, Any], cpu: str,
 def pooled(halves: list[dict[str, Any]]) -> dict[str, Any]:
     """The figures of a set's halves as one: means weighted by document count."""
     docs = sum(h["n_docs"] for h in halves)
-    return {
+    figures: dict[str, Any] = {
         key: {"f": sum(h[key]["f"] * h["n_docs"] for h in halves) / docs}
         for key in ("rouge1", "rouge2", "rougeLsum")
-    } | {"n_docs": docs}
+    }
+    for key in ("avg_summary_sents", "length_rule"):
+        figures[key] = halves[0][key]
+    return figures | {"n_docs": docs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,11 +247,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(row(part.label, label, figures["n_docs"], figures, cpu, wall))
                 set_name = part.label.split()[0]
                 if len([p for p in parts if p.data_set == part.data_set]) > 1:
-                    by_method.setdefault(set_name, {}).setdefault(label, []).append(figures)
+                    by_method.setdefault(set_name, {}).setdefault(method, []).append(figures)
     for set_name, methods in by_method.items():
-        for label, halves in methods.items():
-            if len(halves) > 1 and "default length" not in label:
+        for method, halves in methods.items():
+            if len(halves) > 1:
                 figures = pooled(halves)
+                label = label_of(method, figures)
                 print(row(f"{set_name} all", label, figures["n_docs"], figures, "-", "-"))
     if args.out:
         args.out.write_text(json.dumps(collected, indent=1), encoding="utf-8")
