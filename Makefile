@@ -66,7 +66,7 @@ lint: $(STAMP)
 # each fake to the signatures of the adapter it stands in for.
 typecheck: $(STAMP)
 	$(BIN)/mypy --no-error-summary layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts \
-		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py
+		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py tests/unit/test_editorial.py
 
 ## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)

@@ -141,12 +141,15 @@ def _configure_environment(spec: StackSpec) -> None:
 
 def _parameter_overrides() -> dict[str, str]:
     """Template parameters from the environment, as `sam deploy --parameter-overrides` sets
-    them: the allowed origins, and the stages' concurrency (StageMaximumConcurrency)."""
+    them: the allowed origins, the stages' concurrency (StageMaximumConcurrency) and whether
+    summaries need an editor's review (SummaryReview)."""
     overrides = {}
     if origins := os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
         overrides["AllowedOrigins"] = origins
     if concurrency := os.environ.get("NEWSBRIEF_STAGE_CONCURRENCY"):
         overrides["StageMaximumConcurrency"] = concurrency
+    if review := os.environ.get("NEWSBRIEF_SUMMARY_REVIEW"):
+        overrides["SummaryReview"] = review
     return overrides
 
 

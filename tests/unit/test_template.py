@@ -49,8 +49,10 @@ EXPECTED_S3_ACCESS: dict[str, dict[str, set[str]]] = {
     "IndexFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/", "summaries/"}},
     "ApiFunction": {
         "s3:ListBucket": {"(bucket)"},
+        "s3:ListBucketVersions": {"(bucket)"},
         "s3:GetObject": {"incoming/", "parsed/", "summaries/"},
-        "s3:PutObject": {"incoming/"},
+        "s3:GetObjectVersion": {"summaries/"},
+        "s3:PutObject": {"incoming/", "summaries/"},
         "s3:DeleteObject": {"incoming/"},
     },
     "ReaderFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/"}},
@@ -90,6 +92,9 @@ EXPECTED_ROUTES = {
     ("GET", "/articles/{article_id}", False),
     ("DELETE", "/articles/{article_id}", True),
     ("GET", "/articles/{article_id}/summary", False),
+    ("PUT", "/articles/{article_id}/summary", True),
+    ("POST", "/articles/{article_id}/summary/approve", True),
+    ("GET", "/articles/{article_id}/summary/history", True),
     ("GET", "/articles/{article_id}/related", False),
     ("GET", "/articles/{article_id}/neighbors", False),
     ("GET", "/search", False),
@@ -185,8 +190,10 @@ def s3_access(template: Template, function: str) -> dict[str, set[str]]:
         if not actions:
             continue
         for resource in as_list(statement["Resource"]):
-            if actions == ["s3:ListBucket"] and resource.get("Fn::Sub") == BUCKET_ARN:
-                access.setdefault("s3:ListBucket", set()).add("(bucket)")
+            bucket_actions = {"s3:ListBucket", "s3:ListBucketVersions"}
+            if len(actions) == 1 and actions[0] in bucket_actions:
+                assert resource.get("Fn::Sub") == BUCKET_ARN, f"{function}: {resource}"
+                access.setdefault(actions[0], set()).add("(bucket)")
                 continue
             match = OBJECT_ARN.fullmatch(resource.get("Fn::Sub", ""))
             assert match, f"{function}: S3 resource {resource} is not one prefix of the bucket"

@@ -75,7 +75,9 @@ def newsroom_service() -> NewsroomService:
     """What the API's and the reader's routes call."""
     from newsbrief.service import NewsroomService
 
-    return NewsroomService(object_store(), article_repository(), search_index)
+    return NewsroomService(
+        object_store(), article_repository(), search_index, get_settings().review_required
+    )
 
 
 def parse_stage() -> ParseStage:
@@ -98,7 +100,9 @@ def summarize_stage() -> SummarizeStage:
 def index_stage() -> IndexStage:
     from newsbrief.pipeline.index import IndexStage
 
-    return IndexStage(object_store(), article_repository(), index_writer())
+    return IndexStage(
+        object_store(), article_repository(), index_writer(), get_settings().review_required
+    )
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -39,6 +40,12 @@ class Settings(BaseModel):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     bedrock_model_id: str = Field(default="", alias="BEDROCK_MODEL_ID")
     cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
+    # The SummaryReview parameter: "required" shows readers only the newsroom's summaries.
+    summary_review: Literal["off", "required"] = Field(default="off", alias="SUMMARY_REVIEW")
+
+    @property
+    def review_required(self) -> bool:
+        return self.summary_review == "required"
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

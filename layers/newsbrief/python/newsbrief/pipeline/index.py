@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from newsbrief.articles import index_document
+from newsbrief.editorial import shown_summary
 from newsbrief.events import ObjectEvent
 from newsbrief.settings import SUMMARIES_PREFIX
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError
@@ -42,11 +43,17 @@ class IndexStage:
     own are reported failed."""
 
     def __init__(
-        self, objects: ObjectStore, articles: ArticleRepository, index: IndexWriter
+        self,
+        objects: ObjectStore,
+        articles: ArticleRepository,
+        index: IndexWriter,
+        review_required: bool = False,
     ) -> None:
         self._objects = objects
         self._articles = articles
         self._index = index
+        # Search uses the summary readers are shown, as the record has it now.
+        self._review_required = review_required
         self._pending: dict[str, _Pending] = {}
 
     def collect(self, message_id: str, events: Iterable[ObjectEvent]) -> None:
@@ -75,12 +82,17 @@ class IndexStage:
         except ObjectMissingError:
             logger.info("summary or article vanished before indexing", extra={"id": article_id})
             return None
-        if summary.source_sha256 != article.content_sha256 or not self._articles.is_current(
-            article_id, article.content_sha256
+        record = self._articles.get(article_id)
+        if (
+            summary.source_sha256 != article.content_sha256
+            or record is None
+            or record.content_sha256 != article.content_sha256
         ):
             logger.info("skipping a superseded summary", extra={"id": article_id})
             return None
-        return article_id, index_document(article, summary), article.content_sha256
+        shown = shown_summary(record, self._review_required).sentences
+        document = index_document(article, summary.model_copy(update={"sentences": shown}))
+        return article_id, document, article.content_sha256
 
     def flush(self, remaining: Callable[[], float]) -> FlushOutcome:
         """Writes what the batch collected within ``remaining()`` seconds."""

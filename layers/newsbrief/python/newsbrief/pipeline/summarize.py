@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from newsbrief.articles import summarize_article
+from newsbrief.editorial import summary_document
 from newsbrief.events import ObjectEvent
+from newsbrief.models import ArticleRecord, EditorialSummary
 from newsbrief.settings import PARSED_PREFIX
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
@@ -64,8 +66,26 @@ class SummarizeStage:
             bedrock_model_id=self._bedrock_model_id,
         )
         try:
-            self._articles.record_summarized(summary)
+            record = self._articles.record_summarized(summary)
         except StaleUpdateError:
             return SummarizeOutcome(None)
-        self._objects.put_summary(summary)
+        # The newsroom's summary is never replaced: the stored document carries it over the new
+        # machine summary (a redelivery, a resummarize, a re-upload), marked stale if the text
+        # it was written against changed.
+        editorial = self._newsroom_summary(record)
+        self._objects.put_summary(summary_document(summary, editorial))
         return SummarizeOutcome(article_id, summary.method)
+
+    def _newsroom_summary(self, record: ArticleRecord) -> EditorialSummary | None:
+        editorial = record.editorial
+        if editorial is None or editorial.stale:
+            return editorial
+        if editorial.source_sha256 == record.content_sha256:
+            return editorial
+        marked = self._articles.mark_summary_stale(record.id, str(record.content_sha256))
+        if marked is None:
+            # A newer parse or an editor got there first; what the record holds now counts.
+            current = self._articles.get(record.id)
+            return current.editorial if current else None
+        logger.info("the newsroom's summary is stale", extra={"id": record.id})
+        return marked.editorial

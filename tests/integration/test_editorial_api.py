@@ -1,0 +1,196 @@
+"""Editors' summaries through the API Gateway front in moto: an edit, an approval, the history
+kept as S3 versions of the summaries/ object, search on the edited text, a re-upload of changed
+text marking the edit stale, review required, and every refusal answered without a 5xx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from harness import Pipeline
+
+from newsbrief import runtime
+
+STORY = {
+    "title": "Harbour ferry adds crossings",
+    "language": "en",
+    "body": "The ferry operator will add four crossings a day from June, the company said on "
+    "Monday. Commuters had asked for earlier morning boats for years. The new timetable also "
+    "adds a late service on Fridays and Saturdays, when the last boat now leaves at ten.",
+}
+BULLETS = ["Four more crossings a day from June.", "A lighthouse-keeper boat runs on Fridays."]
+
+
+def upload(pipeline: Pipeline, story: dict[str, str]) -> str:
+    status, body = pipeline.api.request(
+        "POST", "/articles?filename=ferry.json", json.dumps(story), "application/json"
+    )
+    assert status == 202, body
+    pipeline.drain()
+    return str(body["id"])
+
+
+def send(
+    pipeline: Pipeline, method: str, path: str, body: Any, api_key: str | None = "test-api-key"
+) -> tuple[int, Any]:
+    return pipeline.api.request(method, path, json.dumps(body), "application/json", api_key)
+
+
+def test_an_editor_edits_and_approves_and_every_version_is_kept(pipeline: Pipeline) -> None:
+    article_id = upload(pipeline, STORY)
+    machine = pipeline.api.get(f"/articles/{article_id}/summary")
+    assert machine["origin"] == "machine" and machine["method"].startswith("extractive")
+    assert machine["pending_review"] is False
+
+    status, edited = send(
+        pipeline,
+        "PUT",
+        f"/articles/{article_id}/summary",
+        {"summary": BULLETS, "editor": "Ana Ortiz", "note": "Plainer words"},
+    )
+    assert status == 200, edited
+    assert (edited["origin"], edited["summary"], edited["editor"]) == (
+        "editor",
+        BULLETS,
+        "Ana Ortiz",
+    )
+    assert edited["method"] is None and edited["reviewed_at"] and edited["note"] == "Plainer words"
+    pipeline.drain()
+
+    assert pipeline.api.get(f"/articles/{article_id}/summary?length=long") == edited
+    article = pipeline.api.get(f"/articles/{article_id}")
+    assert (article["summary"], article["summary_origin"], article["status"]) == (
+        BULLETS,
+        "editor",
+        "indexed",
+    )
+    # The index took the edited text: a word only the editor wrote finds the article.
+    found = pipeline.api.get("/search?q=lighthouse-keeper")
+    assert [hit["id"] for hit in found["items"]] == [article_id]
+
+    status, approved = send(
+        pipeline, "POST", f"/articles/{article_id}/summary/approve", {"editor": "Ben Cole"}
+    )
+    assert status == 200, approved
+    assert (approved["origin"], approved["summary"], approved["method"]) == (
+        "approved",
+        machine["summary"],
+        machine["method"],
+    )
+    pipeline.drain()
+    assert pipeline.api.get("/search?q=lighthouse-keeper")["items"] == []
+
+    history = pipeline.api.get(f"/articles/{article_id}/summary/history")
+    assert [version["origin"] for version in history["versions"]] == [
+        "approved",
+        "editor",
+        "machine",
+    ]
+    assert history["versions"][1]["note"] == "Plainer words"
+    assert all(version["version_id"] for version in history["versions"])
+    versions = pipeline.s3.list_object_versions(
+        Bucket=pipeline.bucket, Prefix=f"summaries/{article_id}.json"
+    )["Versions"]
+    assert len(versions) == 3
+    status, _ = pipeline.api.request("GET", f"/articles/{article_id}/summary/history", api_key=None)
+    assert status == 403
+
+
+def test_a_reupload_of_changed_text_marks_the_edit_stale(pipeline: Pipeline) -> None:
+    article_id = upload(pipeline, STORY)
+    send(pipeline, "PUT", f"/articles/{article_id}/summary", {"summary": BULLETS, "editor": "Ana"})
+    pipeline.drain()
+    assert pipeline.api.get("/articles?summary=stale")["items"] == []
+
+    upload(pipeline, STORY)  # the same text again: nothing changes
+    assert pipeline.api.get(f"/articles/{article_id}/summary")["stale"] is False
+
+    changed = {**STORY, "body": STORY["body"] + " Fares stay as they are until December."}
+    upload(pipeline, changed)
+
+    summary = pipeline.api.get(f"/articles/{article_id}/summary")
+    assert (summary["summary"], summary["stale"]) == (BULLETS, True)
+    [stale] = pipeline.api.get("/articles?summary=stale")["items"]
+    assert (stale["id"], stale["summary_stale"], stale["status"]) == (article_id, True, "indexed")
+    assert pipeline.api.get("/search?q=December")["items"][0]["id"] == article_id
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"summary": [], "editor": "Ana"}, "invalid_request"),
+        ({"summary": ["  "], "editor": "Ana"}, "invalid_request"),
+        ({"summary": ["x" * 501], "editor": "Ana"}, "invalid_request"),
+        ({"summary": ["fine"] * 11, "editor": "Ana"}, "invalid_request"),
+        ({"summary": ["fine"]}, "invalid_request"),
+        ("not an object", "invalid_request"),
+    ],
+)
+def test_an_empty_or_overlong_summary_is_a_400(pipeline: Pipeline, body: Any, code: str) -> None:
+    article_id = upload(pipeline, STORY)
+    status, response = send(pipeline, "PUT", f"/articles/{article_id}/summary", body)
+    assert status == 400, response
+    assert response["error"]["code"] == code
+    assert pipeline.api.get(f"/articles/{article_id}/summary")["origin"] == "machine"
+
+
+def test_missing_rejected_and_keyless_requests_are_refused(pipeline: Pipeline) -> None:
+    edit = {"summary": BULLETS, "editor": "Ana"}
+    missing = "0123456789abcdef0123"
+    assert send(pipeline, "PUT", f"/articles/{missing}/summary", edit)[0] == 404
+    assert send(pipeline, "POST", f"/articles/{missing}/summary/approve", {"editor": "A"})[0] == 404
+    status, _ = pipeline.api.request("GET", f"/articles/{missing}/summary/history")
+    assert status == 404
+
+    status, body = pipeline.api.request(
+        "POST", "/articles?filename=broken.json", "{not json", "application/json"
+    )
+    pipeline.drain()
+    rejected = body["id"]
+    for method, path, payload in (
+        ("PUT", f"/articles/{rejected}/summary", edit),
+        ("POST", f"/articles/{rejected}/summary/approve", {"editor": "Ana"}),
+    ):
+        status, response = send(pipeline, method, path, payload)
+        assert (status, response["error"]["code"]) == (409, "not_parsed")
+        status, response = send(pipeline, method, path, payload, api_key=None)
+        assert status == 403
+
+
+def test_with_review_required_the_public_routes_wait_for_an_editor(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARY_REVIEW", "required")
+    runtime.reset()
+    article_id = upload(pipeline, STORY)
+
+    pending = pipeline.api.get(f"/articles/{article_id}/summary")
+    assert (pending["summary"], pending["pending_review"]) == ([], True)
+    assert pipeline.api.get(f"/articles/{article_id}")["summary_pending_review"] is True
+    assert pipeline.api.get("/articles")["items"][0]["summary"] == []
+    [machine] = pipeline.api.get(f"/articles/{article_id}/summary/history")["versions"]
+    assert machine["origin"] == "machine" and machine["summary"]
+
+    status, approved = send(
+        pipeline, "POST", f"/articles/{article_id}/summary/approve", {"editor": "Ben"}
+    )
+    assert status == 200, approved
+    shown = pipeline.api.get(f"/articles/{article_id}/summary")
+    assert (shown["summary"], shown["origin"], shown["pending_review"]) == (
+        machine["summary"],
+        "approved",
+        False,
+    )
+
+
+def test_a_review_setting_other_than_off_or_required_fails_the_cold_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsbrief.settings import SettingsError, get_settings
+
+    monkeypatch.setenv("SUMMARY_REVIEW", "sometimes")
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match="SUMMARY_REVIEW"):
+        get_settings()
+    get_settings.cache_clear()
