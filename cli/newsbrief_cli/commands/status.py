@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,9 @@ from rich.table import Table
 
 from newsbrief.models import Status
 from newsbrief_cli.target import Target
+
+# The stale summaries status names one by one; `GET /articles?summary=stale` pages through all.
+STALE_LISTED = 20
 
 
 def register(commands: Any) -> None:
@@ -27,32 +31,43 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def article_counts(target: Target) -> tuple[Counter[str], Counter[str], dict[str, str]]:
-    """Articles by status, rejections by reason, the oldest update of each unfinished status."""
+@dataclass
+class ArticleCounts:
+    """Articles by status, rejections by reason, the oldest update of each unfinished status,
+    and the articles whose newsroom summary went stale (their text changed after the review)."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    oldest: dict[str, str] = field(default_factory=dict)
+    stale_summaries: list[str] = field(default_factory=list)
+
+
+def article_counts(target: Target) -> ArticleCounts:
 
     in_flight = {Status.QUEUED.value, Status.PARSED.value, Status.SUMMARIZED.value}
     table = target.table("ArticlesTableName")
     kwargs: dict[str, Any] = {
         "FilterExpression": "kind = :kind",
-        "ProjectionExpression": "#s, reason_code, updated_at",
+        "ProjectionExpression": "id, #s, reason_code, updated_at, editorial.stale",
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": {":kind": "article"},
     }
-    statuses: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    oldest: dict[str, str] = {}
+    counts = ArticleCounts()
     while True:
         response = table.scan(**kwargs)
         for item in response.get("Items", []):
             status = str(item.get("status", ""))
-            statuses[status] += 1
+            counts.statuses[status] += 1
             if status == Status.REJECTED.value:
-                reasons[str(item.get("reason_code", ""))] += 1
+                counts.reasons[str(item.get("reason_code", ""))] += 1
             updated = str(item.get("updated_at", ""))
-            if status in in_flight and updated and updated < oldest.get(status, "~"):
-                oldest[status] = updated
+            if status in in_flight and updated and updated < counts.oldest.get(status, "~"):
+                counts.oldest[status] = updated
+            if (item.get("editorial") or {}).get("stale"):
+                counts.stale_summaries.append(str(item["id"]))
         if "LastEvaluatedKey" not in response:
-            return statuses, reasons, oldest
+            counts.stale_summaries.sort()
+            return counts
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
@@ -110,7 +125,8 @@ def _since(timestamp: str | None) -> float | None:
 def run(args: argparse.Namespace, target: Target) -> int:
 
     console = Console()
-    statuses, reasons, oldest = article_counts(target)
+    counts = article_counts(target)
+    statuses, reasons, oldest = counts.statuses, counts.reasons, counts.oldest
     articles = Table(title=f"Articles in {target.name}", title_justify="left")
     articles.add_column("status")
     articles.add_column("articles", justify="right")
@@ -129,6 +145,21 @@ def run(args: argparse.Namespace, target: Target) -> int:
         for reason, count in reasons.most_common():
             rejected.add_row(reason, str(count))
         console.print(rejected)
+
+    if counts.stale_summaries:
+        stale = Table(
+            title=f"Stale summaries: {len(counts.stale_summaries)} (the text changed after an "
+            "editor wrote or approved the summary; `newsbrief summary show ID`)",
+            title_justify="left",
+        )
+        stale.add_column("article")
+        for article_id in counts.stale_summaries[:STALE_LISTED]:
+            stale.add_row(article_id)
+        if len(counts.stale_summaries) > STALE_LISTED:
+            stale.add_row(f"… and {len(counts.stale_summaries) - STALE_LISTED} more")
+        console.print(stale)
+    else:
+        console.print("Stale summaries: 0")
 
     queues = Table(title="Queues", title_justify="left")
     for column in ("stage", "queue", "waiting", "in flight", "delayed", "oldest"):
