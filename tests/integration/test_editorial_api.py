@@ -5,6 +5,7 @@ text marking the edit stale, review required, and every refusal answered without
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -194,3 +195,52 @@ def test_a_review_setting_other_than_off_or_required_fails_the_cold_start(
     with pytest.raises(SettingsError, match="SUMMARY_REVIEW"):
         get_settings()
     get_settings.cache_clear()
+
+
+def reader_page(pipeline: Pipeline, path: str) -> str:
+    status, _, body = pipeline.api.gateway.handle("GET", path, {"host": "127.0.0.1:3000"}, b"")
+    assert status == 200, body
+    return body.decode("utf-8")
+
+
+def test_the_reader_labels_who_wrote_the_summary(pipeline: Pipeline) -> None:
+    article_id = upload(pipeline, STORY)
+    machine_view = reader_page(pipeline, f"/read/{article_id}/summary")
+    assert re.search(r'data-origin="machine">Automatically generated summary', machine_view)
+    assert re.search(r'data-origin="editor" hidden>Summary by the newsroom', machine_view)
+    assert "Summary length" in reader_page(pipeline, f"/read/{article_id}")
+
+    send(pipeline, "PUT", f"/articles/{article_id}/summary", {"summary": BULLETS, "editor": "Ana"})
+    pipeline.drain()
+
+    edited_view = reader_page(pipeline, f"/read/{article_id}/summary?length=short")
+    assert re.search(r'data-origin="editor">Summary by the newsroom', edited_view)
+    assert all(bullet in edited_view for bullet in BULLETS)
+    article_page = reader_page(pipeline, f"/read/{article_id}")
+    # The newsroom's summary has one length; the page offers no choice.
+    assert "Summary length" not in article_page and "Get a summary" in article_page
+    front = reader_page(pipeline, "/")
+    assert BULLETS[0] in front
+
+
+def test_with_review_required_the_reader_says_the_summary_is_pending(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARY_REVIEW", "required")
+    runtime.reset()
+    article_id = upload(pipeline, STORY)
+    machine = pipeline.api.get(f"/articles/{article_id}/summary/history")["versions"][0]
+
+    article_page = reader_page(pipeline, f"/read/{article_id}")
+    assert '<p class="summary-pending">Summary pending review</p>' in article_page
+    assert "Get a summary" not in article_page
+    summary_view = reader_page(pipeline, f"/read/{article_id}/summary")
+    assert "Summary pending review" in summary_view
+    assert not any(sentence in summary_view for sentence in machine["summary"])
+    assert machine["summary"][0] not in reader_page(pipeline, "/")
+
+    send(pipeline, "POST", f"/articles/{article_id}/summary/approve", {"editor": "Ben"})
+    summary_view = reader_page(pipeline, f"/read/{article_id}/summary")
+    assert "Summary pending review" not in summary_view
+    assert re.search(r'data-origin="machine">Automatically generated summary', summary_view)
+    assert all(sentence in summary_view for sentence in machine["summary"])

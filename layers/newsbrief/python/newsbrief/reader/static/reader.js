@@ -11,8 +11,18 @@
   var status = section.querySelector(".summary-status");
   var list = section.querySelector(".summary-sentences");
   var button = section.querySelector(".summary-button");
+  var origins = section.querySelectorAll(".summary-origin");
+  var pendingReview = section.querySelector(".summary-pending");
   var shown = false;
   var pending = null;
+
+  // The labels are in the page (server-rendered, in the page's language); the answer says which.
+  function label(origin) {
+    var shown = origin === "editor" ? "editor" : origin ? "machine" : "";
+    Array.prototype.forEach.call(origins, function (element) {
+      element.hidden = element.getAttribute("data-origin") !== shown;
+    });
+  }
 
   function chosenLength() {
     var checked = form.querySelector("input[name=length]:checked");
@@ -65,7 +75,9 @@
           setState("error", "The summary could not be loaded (" + reason + "). Please try again.");
           return;
         }
+        pendingReview.hidden = !result.body.pending_review;
         show(result.body.summary);
+        label(result.body.pending_review ? "" : result.body.origin);
         setState("done", "");
       })
       .catch(function (error) {

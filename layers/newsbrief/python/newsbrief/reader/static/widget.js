@@ -25,12 +25,22 @@
   status.className = "newsbrief-summary-status";
   status.setAttribute("role", "status");
   status.hidden = true;
+  var origin = document.createElement("p");
+  origin.className = "newsbrief-summary-origin";
+  origin.hidden = true;
   var list = document.createElement("ol");
   list.className = "newsbrief-summary-sentences";
   list.hidden = true;
   box.appendChild(button);
   box.appendChild(status);
+  box.appendChild(origin);
   box.appendChild(list);
+  // Who wrote the summary: an editor, or the summarizer (approved by an editor or not).
+  var ORIGIN_LABELS = {
+    editor: "Summary by the newsroom",
+    approved: "Automatically generated summary",
+    machine: "Automatically generated summary"
+  };
 
   var host = target ? document.getElementById(target) : null;
   if (host) {
@@ -75,6 +85,14 @@
         while (list.firstChild) {
           list.removeChild(list.firstChild);
         }
+        if (summary.pending_review) {
+          origin.hidden = true;
+          list.hidden = true;
+          setState("done", "Summary pending review");
+          return;
+        }
+        origin.textContent = ORIGIN_LABELS[summary.origin] || ORIGIN_LABELS.machine;
+        origin.hidden = false;
         summary.summary.forEach(function (sentence) {
           var item = document.createElement("li");
           item.textContent = sentence;
