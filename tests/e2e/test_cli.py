@@ -470,6 +470,6 @@ def test_an_editor_reviews_a_summary_with_the_tool(
 
     history = newsbrief(banner_file, manifest, "summary", "history", article_id)
     assert history.returncode == 0, history.stderr
-    origins = re.findall(r"^│ \S+\s+│ (machine|approved|editor) ", history.stdout, re.MULTILINE)
+    origins = re.findall(r"^\S+Z  (machine|approved|editor) ", history.stdout, re.MULTILINE)
     assert origins[:4] == ["editor", "editor", "editor", "approved"], history.stdout
     assert origins[-1] == "machine"

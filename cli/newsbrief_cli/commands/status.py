@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsbrief.models import Status
@@ -39,7 +40,8 @@ class ArticleCounts:
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     oldest: dict[str, str] = field(default_factory=dict)
-    stale_summaries: list[str] = field(default_factory=list)
+    # (article id, title) of each
+    stale_summaries: list[tuple[str, str]] = field(default_factory=list)
 
 
 def article_counts(target: Target) -> ArticleCounts:
@@ -48,7 +50,7 @@ def article_counts(target: Target) -> ArticleCounts:
     table = target.table("ArticlesTableName")
     kwargs: dict[str, Any] = {
         "FilterExpression": "kind = :kind",
-        "ProjectionExpression": "id, #s, reason_code, updated_at, editorial.stale",
+        "ProjectionExpression": "id, title, #s, reason_code, updated_at, editorial.stale",
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": {":kind": "article"},
     }
@@ -64,7 +66,7 @@ def article_counts(target: Target) -> ArticleCounts:
             if status in in_flight and updated and updated < counts.oldest.get(status, "~"):
                 counts.oldest[status] = updated
             if (item.get("editorial") or {}).get("stale"):
-                counts.stale_summaries.append(str(item["id"]))
+                counts.stale_summaries.append((str(item["id"]), str(item.get("title") or "")))
         if "LastEvaluatedKey" not in response:
             counts.stale_summaries.sort()
             return counts
@@ -146,20 +148,25 @@ def run(args: argparse.Namespace, target: Target) -> int:
             rejected.add_row(reason, str(count))
         console.print(rejected)
 
+    console.print(
+        f"Stale summaries: {len(counts.stale_summaries)}"
+        + (
+            " (the text changed after an editor wrote or approved the summary: "
+            "`newsbrief summary show ID`, then edit or approve)"
+            if counts.stale_summaries
+            else ""
+        ),
+        highlight=False,
+    )
     if counts.stale_summaries:
-        stale = Table(
-            title=f"Stale summaries: {len(counts.stale_summaries)} (the text changed after an "
-            "editor wrote or approved the summary; `newsbrief summary show ID`)",
-            title_justify="left",
-        )
+        stale = Table()
         stale.add_column("article")
-        for article_id in counts.stale_summaries[:STALE_LISTED]:
-            stale.add_row(article_id)
+        stale.add_column("title", overflow="fold")
+        for article_id, title in counts.stale_summaries[:STALE_LISTED]:
+            stale.add_row(article_id, escape(title))
         if len(counts.stale_summaries) > STALE_LISTED:
-            stale.add_row(f"… and {len(counts.stale_summaries) - STALE_LISTED} more")
+            stale.add_row(f"… and {len(counts.stale_summaries) - STALE_LISTED} more", "")
         console.print(stale)
-    else:
-        console.print("Stale summaries: 0")
 
     queues = Table(title="Queues", title_justify="left")
     for column in ("stage", "queue", "waiting", "in flight", "delayed", "oldest"):

@@ -16,7 +16,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from newsbrief.settings import INCOMING_PREFIX
 from newsbrief_cli.target import Target
@@ -182,20 +181,19 @@ def approve(args: argparse.Namespace, target: Target) -> int:
 def history(args: argparse.Namespace, target: Target) -> int:
     article = article_id(args)
     versions = target.api_get(f"/articles/{article}/summary/history", with_key=True)["versions"]
-    table = Table(title=f"Summary versions of {article}, newest first", title_justify="left")
-    for column in ("written", "origin", "method", "by", "stale", "note", "summary"):
-        table.add_column(column, overflow="fold")
+    console = Console()
+    console.print(f"{len(versions)} versions of the summary of {article}, newest first")
     for version in versions:
-        table.add_row(
-            version["written_at"],
-            version["origin"],
-            escape(version["method"] or "–"),
-            escape(version["editor"] or "–"),
-            "yes" if version["stale"] else "",
-            escape(version["note"] or ""),
-            escape("\n".join(f"• {sentence}" for sentence in version["summary"])),
+        by = f"  by {version['editor']}" if version["editor"] else ""
+        stale = "  STALE" if version["stale"] else ""
+        console.print(
+            f"\n{version['written_at']}  {version['origin']}  {version['method'] or '–'}"
+            f"{escape(by)}{stale}",
+            highlight=False,
         )
-    Console().print(table)
+        if version["note"]:
+            console.print(f"  note: {escape(version['note'])}")
+        print_bullets(console, version["summary"])
     return 0
 
 
