@@ -69,6 +69,8 @@ def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> bool:
         return False
     summary = api_get(stack, f"/articles/{indexed[0]['id']}/summary")
     print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
+    if summary["pending_review"]:
+        print("  Summary pending review (SummaryReview=required)", file=out)
     for sentence in summary["summary"]:
         print(f"  • {sentence}", file=out)
     out.flush()

@@ -115,7 +115,7 @@ def get_summary(
 @app.put(
     "/articles/<article_id>/summary",
     summary="Replace the summary with an editor's own",
-    responses=documented(ArticleSummary, 403, 404, 409, description="The summary as stored"),
+    responses=documented(ArticleSummary, 403, 404, 409, 415, description="The summary as stored"),
 )
 def edit_summary(article_id: ArticleId, edit: Annotated[SummaryEdit, Body()]) -> ArticleSummary:
     return runtime.newsroom_service().edit_summary(article_id, edit)
@@ -124,7 +124,7 @@ def edit_summary(article_id: ArticleId, edit: Annotated[SummaryEdit, Body()]) ->
 @app.post(
     "/articles/<article_id>/summary/approve",
     summary="Approve the current machine summary",
-    responses=documented(ArticleSummary, 403, 404, 409, description="The summary as stored"),
+    responses=documented(ArticleSummary, 403, 404, 409, 415, description="The summary as stored"),
 )
 def approve_summary(
     article_id: ArticleId, approval: Annotated[SummaryApproval, Body()]

@@ -244,3 +244,23 @@ def test_with_review_required_the_reader_says_the_summary_is_pending(
     assert "Summary pending review" not in summary_view
     assert re.search(r'data-origin="machine">Automatically generated summary', summary_view)
     assert all(sentence in summary_view for sentence in machine["summary"])
+
+
+def test_a_body_that_is_not_json_is_refused(pipeline: Pipeline) -> None:
+    article_id = upload(pipeline, STORY)
+    for method, path in (
+        ("PUT", f"/articles/{article_id}/summary"),
+        ("POST", f"/articles/{article_id}/summary/approve"),
+    ):
+        status, response = pipeline.api.request(method, path, '{"editor": "Ana"}', "text/plain")
+        assert (status, response["error"]["code"]) == (415, "unsupported_media_type")
+        status, response = pipeline.api.request(
+            method, path, b"\x13J\xc0\xff;9", "application/json"
+        )
+        assert (status, response["error"]["code"]) == (400, "invalid_request")
+        status, response = pipeline.api.request(method, path, "--x--", "multipart/form-data")
+        assert (status, response["error"]["code"]) == (415, "unsupported_media_type")
+        status, response = pipeline.api.request(
+            method, path, "editor=Ana", "application/x-www-form-urlencoded"
+        )
+        assert (status, response["error"]["code"]) == (415, "unsupported_media_type")

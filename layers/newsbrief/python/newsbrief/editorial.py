@@ -27,7 +27,7 @@ def _one_line(value: str) -> str:
     if not value:
         raise ValueError("must not be blank")
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
-        raise ValueError("must be one line of text without control characters")
+        raise ValueError("must be one line of text, without control characters or lone surrogates")
     return value
 
 
