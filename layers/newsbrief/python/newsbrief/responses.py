@@ -158,11 +158,14 @@ _DETAIL_FROM_RECORD = {
 
 
 def _shown(record: ArticleRecord, review_required: bool) -> dict[str, object]:
+    """The summary fields of a listing item or a detail (an item has no method or pending)."""
     shown = shown_summary(record, review_required)
     return {
         "summary": shown.sentences,
         "summary_origin": shown.origin,
+        "summary_method": shown.method,
         "summary_stale": bool(record.editorial and record.editorial.stale),
+        "summary_pending_review": shown.pending_review,
     }
 
 
@@ -178,22 +181,20 @@ def article_detail(
 ) -> ArticleDetail:
     """The metadata and text come from the stored parse alone, not from the record's copy (a
     rejected re-upload keeps the earlier parse's metadata in the table)."""
-    shown = shown_summary(record, review_required)
     detail = record.model_dump(include=_DETAIL_FROM_RECORD) | _shown(record, review_required)
-    detail |= {"summary_method": shown.method, "summary_pending_review": shown.pending_review}
     if parsed is not None:
         detail |= parsed.model_dump(exclude={"source", "schema_version", "parsed_at"})
     return ArticleDetail.model_validate(detail)
 
 
-def summary_view(record: ArticleRecord, title: str | None) -> ArticleSummary | None:
+def newsroom_summary(record: ArticleRecord) -> ArticleSummary | None:
     """The newsroom's summary of ``record``, when it has one."""
     editorial = record.editorial
     if editorial is None:
         return None
     return ArticleSummary(
         id=record.id,
-        title=title,
+        title=record.title,
         summary=editorial.sentences,
         **editorial.model_dump(include={"origin", "method", "editor", "reviewed_at", "note"}),
         stale=editorial.stale,

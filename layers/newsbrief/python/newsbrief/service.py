@@ -43,8 +43,8 @@ from newsbrief.responses import (
     SummaryVersion,
     article_detail,
     list_item,
+    newsroom_summary,
     summary_version,
-    summary_view,
 )
 from newsbrief.settings import INCOMING_PREFIX, MAX_API_UPLOAD_BYTES
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_iso
@@ -210,7 +210,7 @@ class NewsroomService:
         """The summary readers are shown. The newsroom's is the summary at every length; the
         machine's is made at the length asked for, unless review is required."""
         record = self._require_parsed(article_id)
-        if (editorial := summary_view(record, record.title)) is not None:
+        if (editorial := newsroom_summary(record)) is not None:
             return editorial
         if self._review_required:
             return ArticleSummary(
@@ -278,7 +278,7 @@ class NewsroomService:
 
     @staticmethod
     def _shown_editorial(record: ArticleRecord) -> ArticleSummary:
-        view = summary_view(record, record.title)
+        view = newsroom_summary(record)
         if view is None:
             raise ValueError(f"article {record.id} has no newsroom summary")
         return view
