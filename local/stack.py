@@ -62,11 +62,16 @@ class LocalStack:
     def bucket(self) -> str:
         return self.spec.bucket_name
 
+    @property
+    def event_bus(self) -> str:
+        return self.spec.event_bus_name
+
     def banner(self) -> dict[str, str]:
         return {
             "s3_endpoint": self.s3_endpoint,
             "api_url": self.api_url,
             "bucket": self.bucket,
+            "event_bus": self.event_bus,
             "api_key": self.api_key,
         }
 
@@ -226,11 +231,11 @@ def start(
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     session = infrastructure_session()
-    s3, sqs, dynamodb = (
+    s3, sqs, dynamodb, events = (
         session.client(name, endpoint_url=endpoint, region_name=REGION)
-        for name in ("s3", "sqs", "dynamodb")
+        for name in ("s3", "sqs", "dynamodb", "events")
     )
-    queue_urls = create_resources(spec, s3, sqs, dynamodb)
+    queue_urls = create_resources(spec, s3, sqs, dynamodb, events)
 
     ready: Queue[tuple[str, int]] = fork.Queue()
     stopping = fork.Event()
@@ -262,9 +267,6 @@ def start(
     api = fork.Process(
         target=run_api, args=(gateway, api_port, log, parent, ready), name="api", daemon=True
     )
-    children: list[BaseProcess] = [*instances, api]
-    for child in children:
-        child.start()
     stack = LocalStack(
         spec=spec,
         s3_endpoint=endpoint,
@@ -272,15 +274,22 @@ def start(
         api_key=api_key,
         queue_urls=queue_urls,
         moto=moto,
-        processes=children,
+        processes=[api],
         instances=instances,
         _stopping=stopping,
         _reports=reports,
     )
     try:
-        started = _wait_until_ready(ready, stack.processes, len(children))
+        # The API first: the stages link their events to its URL, known once it listens.
+        api.start()
+        ((_, port),) = _wait_until_ready(ready, stack.processes, 1)
+        stack.api_url = f"http://127.0.0.1:{port}"
+        os.environ["API_URL"] = stack.api_url
+        for process in instances:
+            process.start()
+        stack.processes = [*instances, api]
+        _wait_until_ready(ready, stack.processes, len(instances))
     except StackStartError:
         stack.stop()
         raise
-    stack.api_url = f"http://127.0.0.1:{dict(started)['api']}"
     return stack

@@ -1,8 +1,9 @@
 """In-memory stand-ins for the adapters the stages and the service are given: the articles
-bucket (with the object events S3 would queue for each write), the articles table and the
-search index. Each keeps the rules of the real one that callers rely on (versions of an
-upload, writes conditional on the sequencer or the content digest, listing newest first), so
-the stages and the service can be tested in milliseconds; the moto tests check the real ones.
+bucket (with the object events S3 would queue for each write), the articles table, the search
+index and the event bus. Each keeps the rules of the real one that callers rely on (versions
+of an upload, writes conditional on the sequencer or the content digest, listing newest
+first), so the stages and the service can be tested in milliseconds; the moto tests check the
+real ones.
 
 The fakes subclass the real adapters: mypy holds their methods to the real signatures, and a
 method a fake does not override fails loudly (it finds no client) instead of passing."""
@@ -14,6 +15,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsbrief.announcements.details import BusEvent, DetailType
 from newsbrief.events import ObjectEvent
 from newsbrief.indexing import (
     ArticleNotIndexedError,
@@ -42,6 +44,7 @@ from newsbrief.storage.articles import (
     sequencer_sort,
     usable_url_key,
 )
+from newsbrief.storage.event_bus import EventBus, EventsNotPutError
 from newsbrief.storage.objects import (
     ObjectMissingError,
     ObjectStore,
@@ -497,3 +500,22 @@ def _hit(doc: IndexDocument) -> SearchHit:
         snippet=" ".join(doc.summary),
         published=doc.published,
     )
+
+
+class FakeEventBus(EventBus):
+    """The stack's bus: keeps what was put, in order; ``refuse`` events are refused (as after
+    the real adapter's last retry) before it takes any again."""
+
+    def __init__(self) -> None:
+        super().__init__(client=None, bus_name="newsroom")
+        self.put_events: list[BusEvent] = []
+        self.refuse = 0
+
+    def put(self, events: Sequence[BusEvent]) -> None:
+        if self.refuse and events:
+            self.refuse = max(0, self.refuse - len(events))
+            raise EventsNotPutError(events, "ThrottlingException")
+        self.put_events.extend(events)
+
+    def details(self, detail_type: DetailType) -> list[dict[str, object]]:
+        return [event.detail for event in self.put_events if event.detail_type is detail_type]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from newsbrief.announcements.details import DetailType
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.editorial import SummaryApproval, SummaryEdit, approved_summary
 from newsbrief.events import ObjectEvent, article_id_for
 from newsbrief.models import Status, SummaryOrigin
@@ -17,7 +19,7 @@ from newsbrief.service import NewsroomService, ServiceError
 from newsbrief.settings import PARSED_PREFIX
 from newsbrief.storage.articles import now_iso
 from newsbrief.storage.objects import parsed_key
-from tests.unit.test_stages import BODY, JSON, Pipeline, story
+from tests.unit.test_stages import API_URL, BODY, JSON, Pipeline, story
 
 FERRY = "incoming/ferry.json"
 BULLETS = ["Four more ferry crossings a day from June.", "A late boat on Fridays and Saturdays."]
@@ -39,10 +41,13 @@ class Newsroom(Pipeline):
 
     def __init__(self, review_required: bool = False) -> None:
         super().__init__()
-        self.recording = RecordingSummarizeStage(self.objects, self.articles)
+        events = NewsroomEvents(API_URL)
+        self.recording = RecordingSummarizeStage(self.objects, self.articles, events)
         self.recording.handled = []
         self.summarize = self.recording
-        self.indexer = IndexStage(self.objects, self.articles, self.index, review_required)
+        self.indexer = IndexStage(
+            self.objects, self.articles, self.index, events, self.bus, review_required
+        )
         self.service = NewsroomService(
             self.objects, self.articles, lambda: self.index, review_required
         )
@@ -153,6 +158,7 @@ def test_the_pipeline_never_replaces_the_newsrooms_summary(newsroom: Newsroom, r
     assert newsroom.index.documents[article_id].summary == BULLETS
     assert newsroom.articles.get(article_id).status is Status.INDEXED  # type: ignore[union-attr]
     assert newsroom.service.list_articles(10, None, None, None, stale_summaries=True).items == []
+    assert newsroom.bus.details(DetailType.SUMMARY_STALE) == []
     # Carried over, not a new version in the history.
     history = newsroom.service.summary_history(article_id, 50).versions
     assert [version.origin for version in history] == [SummaryOrigin.EDITOR, SummaryOrigin.MACHINE]
@@ -177,9 +183,12 @@ def test_a_reupload_of_changed_text_keeps_the_editors_summary_but_marks_it_stale
         (SummaryOrigin.EDITOR, True),
         (SummaryOrigin.EDITOR, False),
     ]
-    # A redelivery of the changed parse marks nothing twice.
+    # The change is announced once: a redelivery of the changed parse marks nothing twice.
+    [stale_event] = newsroom.bus.details(DetailType.SUMMARY_STALE)
+    assert (stale_event["article_id"], stale_event["editor"]) == (article_id, "Ana Ortiz")
     newsroom.resummarize(article_id)
     assert len(newsroom.service.summary_history(article_id, 50).versions) == len(history)
+    assert len(newsroom.bus.details(DetailType.SUMMARY_STALE)) == 1
 
     # The editor's look at it: an edit (or an approval of the new machine summary) clears it.
     newsroom.edit(article_id, [*BULLETS, "Fares stay until the end of the year."])

@@ -916,3 +916,48 @@ def test_default_concurrency_fits_a_new_account(template: Template) -> None:
         {"Ref": "AWS::NoValue"},
     ]
     assert parameters["ApiReservedConcurrency"]["Default"] == 0
+
+
+# ---------------------------------------------------------------- events for the newsroom
+
+ANNOUNCING_FUNCTIONS = ("ParseFunction", "SummarizeFunction", "IndexFunction", "ApiFunction")
+
+
+def test_each_stack_has_its_own_bus_named_in_every_functions_environment(
+    template: Template,
+) -> None:
+    assert list(resources_of_type(template, "AWS::Events::EventBus")) == ["NewsroomEventBus"]
+    bus = template["Resources"]["NewsroomEventBus"]["Properties"]
+    assert bus["Name"] == {"Fn::Sub": "${AWS::StackName}-newsroom"}
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["EVENT_BUS_NAME"] == {"Ref": "NewsroomEventBus"}
+    assert template["Outputs"]["NewsroomEventBusName"]["Value"] == {"Ref": "NewsroomEventBus"}
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_S3_ACCESS))
+def test_a_function_may_put_events_on_its_own_bus_only(template: Template, function: str) -> None:
+    granted = [
+        statement
+        for statement in inline_statements(template, function)
+        if any(action.startswith("events:") for action in as_list(statement["Action"]))
+    ]
+    if function not in ANNOUNCING_FUNCTIONS:
+        assert granted == []
+        return
+    assert [(s["Effect"], s["Action"], s["Resource"]) for s in granted] == [
+        ("Allow", "events:PutEvents", {"Fn::GetAtt": ["NewsroomEventBus", "Arn"]})
+    ]
+
+
+def test_the_stages_link_events_to_the_api_without_a_circular_dependency(
+    template: Template,
+) -> None:
+    """The API depends on the functions its routes invoke: only the others may name it."""
+    api_url = {"Fn::Sub": "https://${NewsbriefApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1"}
+    for function in WORKER_QUEUES:
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["API_URL"] == api_url
+    for function in ("ApiFunction", "ReaderFunction"):
+        properties = template["Resources"][function]["Properties"]
+        assert "API_URL" not in properties.get("Environment", {}).get("Variables", {})
+    assert "API_URL" not in template["Globals"]["Function"]["Environment"]["Variables"]

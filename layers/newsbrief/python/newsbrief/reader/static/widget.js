@@ -3,9 +3,13 @@
 // The button goes where the script tag is (or into the element that data-target names); it
 // finds the article by its canonical URL and shows the summary in place. Text only: nothing
 // from the API is ever parsed as HTML.
+// Its language: data-lang="ru" if given; else the article's, once the article is found, and
+// until then the newsroom page's own <html lang>; else English.
 "use strict";
 
 (function () {
+  // Every language's strings, from the reader's catalogue, put here by the server.
+  var MESSAGES = {/* the catalogue's strings */};
   var script = document.currentScript;
   if (!script) {
     return;
@@ -14,13 +18,30 @@
   var articleUrl = script.getAttribute("data-article-url") || "";
   var target = script.getAttribute("data-target");
 
+  function known(tag) {
+    var primary = (tag || "").toLowerCase().split(/[-_]/)[0];
+    return Object.prototype.hasOwnProperty.call(MESSAGES, primary) ? primary : null;
+  }
+
+  var chosen = known(script.getAttribute("data-lang"));
+  var language = chosen || known(document.documentElement.lang) || "en";
+
+  function text(key, reason) {
+    return MESSAGES[language][key].replace("{reason}", reason || "");
+  }
+
   var box = document.createElement("section");
   box.className = "newsbrief-summary";
-  box.setAttribute("lang", "en");
   var button = document.createElement("button");
   button.type = "button";
   button.className = "newsbrief-summary-button";
-  button.textContent = "No time to read? Get a summary";
+
+  function speak(code) {
+    language = code;
+    box.setAttribute("lang", language);
+    button.textContent = text("button");
+  }
+  speak(language);
   var status = document.createElement("p");
   status.className = "newsbrief-summary-status";
   status.setAttribute("role", "status");
@@ -35,12 +56,6 @@
   box.appendChild(status);
   box.appendChild(origin);
   box.appendChild(list);
-  // Who wrote the summary: an editor, or the summarizer (approved by an editor or not).
-  var ORIGIN_LABELS = {
-    editor: "Summary by the newsroom",
-    approved: "Automatically generated summary",
-    machine: "Automatically generated summary"
-  };
 
   var host = target ? document.getElementById(target) : null;
   if (host) {
@@ -69,15 +84,21 @@
 
   button.addEventListener("click", function () {
     if (!articleUrl) {
-      setState("error", "This page does not say which article it is.");
+      setState("error", text("no_article"));
       return;
     }
-    setState("loading", "Getting the summary…");
+    setState("loading", text("loading"));
     getJson("/articles?limit=1&url=" + encodeURIComponent(articleUrl))
       .then(function (page) {
         var found = page.items && page.items[0];
         if (!found) {
           throw new Error("not found");
+        }
+        if (!chosen && known(found.language)) {
+          speak(known(found.language));
+        }
+        if (found.language) {
+          list.setAttribute("lang", found.language);
         }
         return getJson("/articles/" + encodeURIComponent(found.id) + "/summary");
       })
@@ -88,10 +109,11 @@
         if (summary.pending_review) {
           origin.hidden = true;
           list.hidden = true;
-          setState("done", "Summary pending review");
+          setState("done", text("pending"));
           return;
         }
-        origin.textContent = ORIGIN_LABELS[summary.origin] || ORIGIN_LABELS.machine;
+        // An editor's own is the newsroom's; the summarizer's, approved or not, is generated.
+        origin.textContent = text(summary.origin === "editor" ? "newsroom" : "machine");
         origin.hidden = false;
         summary.summary.forEach(function (sentence) {
           var item = document.createElement("li");
@@ -102,8 +124,8 @@
         setState("done", "");
       })
       .catch(function (error) {
-        var reason = error && error.message === "not found" ? "no summary for this article yet" : "the service did not answer";
-        setState("error", "The summary could not be loaded (" + reason + ").");
+        var reason = error && error.message === "not found" ? "not_found" : "no_answer";
+        setState("error", text("failed", text(reason)));
       });
   });
 })();
