@@ -118,7 +118,7 @@ def get_summary(
     responses=documented(ArticleSummary, 403, 404, 409, 415, description="The summary as stored"),
 )
 def edit_summary(article_id: ArticleId, edit: Annotated[SummaryEdit, Body()]) -> ArticleSummary:
-    return runtime.newsroom_service().edit_summary(article_id, edit)
+    return runtime.newsroom_service(rest.api_url(app)).edit_summary(article_id, edit)
 
 
 @app.post(
@@ -129,7 +129,7 @@ def edit_summary(article_id: ArticleId, edit: Annotated[SummaryEdit, Body()]) ->
 def approve_summary(
     article_id: ArticleId, approval: Annotated[SummaryApproval, Body()]
 ) -> ArticleSummary:
-    return runtime.newsroom_service().approve_summary(article_id, approval)
+    return runtime.newsroom_service(rest.api_url(app)).approve_summary(article_id, approval)
 
 
 @app.get(

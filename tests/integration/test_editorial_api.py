@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ STORY = {
     "Monday. Commuters had asked for earlier morning boats for years. The new timetable also "
     "adds a late service on Fridays and Saturdays, when the last boat now leaves at ten.",
 }
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events"
 BULLETS = ["Four more crossings a day from June.", "A lighthouse-keeper boat runs on Fridays."]
 
 
@@ -264,3 +266,47 @@ def test_a_body_that_is_not_json_is_refused(pipeline: Pipeline) -> None:
             method, path, "editor=Ana", "application/x-www-form-urlencoded"
         )
         assert (status, response["error"]["code"]) == (415, "unsupported_media_type")
+
+
+def test_the_cms_hears_of_each_edit_approval_and_stale_summary(pipeline: Pipeline) -> None:
+    from jsonschema import Draft202012Validator
+
+    from local.subscriptions import subscribe
+    from newsbrief.announcements.details import DetailType, schema_file_name
+
+    cms = subscribe(pipeline.events, pipeline.sqs, pipeline.spec.event_bus_name, "cms")
+    article_id = upload(pipeline, STORY)
+    send(pipeline, "POST", f"/articles/{article_id}/summary/approve", {"editor": "Ben"})
+    status, edited = send(
+        pipeline,
+        "PUT",
+        f"/articles/{article_id}/summary",
+        {"summary": BULLETS, "editor": "Ana", "note": "Plainer"},
+    )
+    assert status == 200, edited
+    pipeline.drain()
+    upload(pipeline, {**STORY, "body": STORY["body"] + " Fares stay as they are until December."})
+
+    editorial = [
+        event
+        for event in cms.received()
+        if event["detail-type"] in ("Summary Edited", "Summary Approved", "Summary Stale")
+    ]
+    assert [event["detail-type"] for event in editorial] == [
+        "Summary Approved",
+        "Summary Edited",
+        "Summary Stale",
+    ]
+    for event in editorial:
+        schema_file = SCHEMAS / schema_file_name(DetailType(event["detail-type"]))
+        Draft202012Validator(json.loads(schema_file.read_text())).validate(event["detail"])
+        assert event["detail"]["article_id"] == article_id
+        assert event["detail"]["resource_url"].endswith(f"/articles/{article_id}")
+    approved, edited_event, stale = (event["detail"] for event in editorial)
+    assert (approved["approved_by"], edited_event["editor"], edited_event["note"]) == (
+        "Ben",
+        "Ana",
+        "Plainer",
+    )
+    assert (edited_event["summary"], edited_event["version"]) == (BULLETS, edited["reviewed_at"])
+    assert (stale["version"], stale["editor"]) == (edited["reviewed_at"], "Ana")

@@ -99,6 +99,18 @@ def content_type(app: APIGatewayRestResolver) -> str | None:
     return headers.get("content-type") or headers.get("Content-Type")
 
 
+def api_url(app: APIGatewayRestResolver) -> str:
+    """The API's base URL as this request reached it, for the links in the events it puts
+    (API Gateway sets X-Forwarded-Proto; the stage is in the path on the execute-api host)."""
+    event = app.current_event
+    headers = event.headers
+    host = headers.get("host") or headers.get("Host") or ""
+    scheme = headers.get("x-forwarded-proto") or headers.get("X-Forwarded-Proto") or "http"
+    stage = event.request_context.stage
+    base = f"/{stage}" if stage and host.lower().endswith(".amazonaws.com") else ""
+    return f"{scheme}://{host}{base}"
+
+
 def json_response(status: int, model: BaseModel) -> Response[dict[str, Any]]:
     """A model answered with a status other than the route's 200."""
     return Response(

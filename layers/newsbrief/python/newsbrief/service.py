@@ -51,6 +51,7 @@ from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore
 
 if TYPE_CHECKING:
+    from newsbrief.announcements.publisher import EventPublisher
     from newsbrief.indexing import SearchIndex, SearchPage, SearchRequest
 
 ACCEPTED_TYPES: dict[str, str] = {
@@ -120,8 +121,11 @@ class NewsroomService:
         articles: ArticleRepository,
         index_factory: Callable[[], SearchIndex],
         review_required: bool = False,
+        publisher: EventPublisher | None = None,
     ) -> None:
         self._objects = objects
+        # Announces an editor's change once it is stored (the API's, not the reader's).
+        self._publisher = publisher
         self._articles = articles
         self._index_factory = index_factory
         self._index: SearchIndex | None = None
@@ -264,7 +268,8 @@ class NewsroomService:
         self, record: ArticleRecord, editorial: EditorialSummary
     ) -> ArticleSummary:
         """Records the newsroom's summary, then writes it as a new version of the summaries/
-        object (its history; the index stage re-indexes the article from it)."""
+        object (its history; the index stage re-indexes the article from it), then puts Summary
+        Edited or Summary Approved (its version: when the editor wrote or approved it)."""
         try:
             stored = self._articles.record_editorial(record.id, editorial)
         except StaleUpdateError as changed:
@@ -274,6 +279,16 @@ class NewsroomService:
                 f"article {record.id} changed or was removed meanwhile: read it and try again",
             ) from changed
         self._objects.put_summary(summary_document(record_summary(stored, now_iso()), editorial))
+        if self._publisher is not None:
+            version = editorial.reviewed_at
+            if editorial.origin is SummaryOrigin.EDITOR:
+                self._publisher.summary_edited(
+                    stored, editorial.sentences, editorial.editor, editorial.note, version
+                )
+            else:
+                self._publisher.summary_approved(
+                    stored, editorial.sentences, editorial.editor, version
+                )
         return self._shown_editorial(stored)
 
     @staticmethod
