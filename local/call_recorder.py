@@ -117,7 +117,9 @@ class CallRecorder:
             return  # a presigned POST: recorded when it is signed, with its key
         if service == "s3" and model.name in READS_OF_A_KEY:
             context[_BUCKET_IN_CONTEXT] = params.get("Bucket")
-        self.record(actor, service, model.name, requirements(service, model.name, params, self.place))
+        self.record(
+            actor, service, model.name, requirements(service, model.name, params, self.place)
+        )
 
     def _after_call(
         self, http_response: Any, model: Any, context: dict[str, Any], **_: Any

@@ -209,7 +209,9 @@ def _sqs(operation: str, params: Mapping[str, Any], place: Place) -> list[Requir
 def bus_arn(bus: str | None, place: Place) -> str:
     if bus and bus.startswith("arn:"):
         return bus
-    return f"arn:{place.partition}:events:{place.region}:{place.account}:event-bus/{bus or 'default'}"
+    return (
+        f"arn:{place.partition}:events:{place.region}:{place.account}:event-bus/{bus or 'default'}"
+    )
 
 
 def _events(operation: str, params: Mapping[str, Any], place: Place) -> list[Requirement]:

@@ -177,10 +177,10 @@ def read_calls(folder: Path) -> list[RecordedCall]:
             if not line.strip():
                 continue
             entry = json.loads(line)
-            requirement = Requirement(
-                entry["action"], entry["resource"], entry.get("context", {})
+            requirement = Requirement(entry["action"], entry["resource"], entry.get("context", {}))
+            calls.append(
+                RecordedCall(entry["function"], entry["call"], requirement, entry.get("via"))
             )
-            calls.append(RecordedCall(entry["function"], entry["call"], requirement, entry.get("via")))
     return calls
 
 
@@ -241,7 +241,9 @@ def check(
         first = found[0]
         more = f" (and {len(found) - 1} more like it)" if len(found) > 1 else ""
         if pattern == "(no role)":
-            report.denied.append(f"{function}: {_describe(first)}: the template has no such function")
+            report.denied.append(
+                f"{function}: {_describe(first)}: the template has no such function"
+            )
             continue
         deny = evaluate(roles[function], first.requirement).denied_by
         why = (

@@ -395,11 +395,16 @@ def test_queue_visibility_outlasts_its_function(
     resolver = Resolver(template, "newsbrief")
     resolver.parameters["BedrockModelId"] = "amazon.nova-lite-v1:0" if bedrock else ""
     properties = resolver.resolve(template["Resources"][function]["Properties"])
-    (event,) = properties["Events"].values()
-    assert event["Type"] == "SQS"
-    source = event["Properties"]
+    assert "Events" not in properties
+    # The function's one event source mapping, declared apart so that its role polls one queue.
+    (mapping,) = [
+        resource
+        for resource in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values()
+        if resource["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    source = resolver.resolve(mapping["Properties"])
     queue = WORKER_QUEUES[function]
-    assert source["Queue"] == resolver.resolve({"Fn::GetAtt": [queue, "Arn"]})
+    assert source["EventSourceArn"] == resolver.resolve({"Fn::GetAtt": [queue, "Arn"]})
     # The index's writes are per batch: it takes the largest batches; Bedrock takes seconds an
     # article, so the summarize stage takes small ones when a model is on.
     expected_batch = {"IndexFunction": 100, "SummarizeFunction": 3 if bedrock else 10}
