@@ -28,12 +28,13 @@ from local.iam_actions import (
     missing_object_requirement,
     presigned_post_requirement,
     requirements,
+    source_bucket,
 )
 from local.template import ACCOUNT_ID, REGION
 
 ENVIRONMENT_VARIABLE = "NEWSBRIEF_RECORD_CALLS"
-# S3 reads whose 404 (rather than 403) depends on s3:ListBucket on the bucket.
-READS_OF_A_KEY = ("GetObject", "HeadObject")
+# S3 reads whose 404 (rather than 403) depends on s3:ListBucket on the bucket read from.
+READS_OF_A_KEY = ("GetObject", "HeadObject", "CopyObject")
 _BUCKET_IN_CONTEXT = "newsbrief_recorded_bucket"
 
 
@@ -116,7 +117,8 @@ class CallRecorder:
         if context.get("is_presign_request") and model.name == "CreateBucket":
             return  # a presigned POST: recorded when it is signed, with its key
         if service == "s3" and model.name in READS_OF_A_KEY:
-            context[_BUCKET_IN_CONTEXT] = params.get("Bucket")
+            source = params.get("CopySource")
+            context[_BUCKET_IN_CONTEXT] = source_bucket(source) if source else params.get("Bucket")
         self.record(
             actor, service, model.name, requirements(service, model.name, params, self.place)
         )

@@ -151,6 +151,11 @@ def _versioned(action: str, params: Mapping[str, Any]) -> str:
     return S3_VERSIONED.get(action, action) if params.get("VersionId") else action
 
 
+def source_bucket(source: Any) -> str:
+    """The bucket a CopyObject's ``CopySource`` (a dict or ``bucket/key?versionId=``) names."""
+    return _copy_source(source)[0]
+
+
 def _copy_source(source: Any) -> tuple[str, str, str | None]:
     if isinstance(source, Mapping):
         return str(source["Bucket"]), str(source["Key"]), source.get("VersionId")

@@ -212,6 +212,8 @@ def test_only_a_functions_own_calls_are_recorded_once_each(recorded: tuple[Any, 
         s3.head_object(Bucket="box", Key="incoming/a.txt")
     with acting_as("ApiFunction"):
         s3.generate_presigned_post(Bucket="box", Key="incoming/form.pdf")
+    with acting_as("IndexFunction"), pytest.raises(s3.exceptions.ClientError):
+        s3.copy_object(Bucket="box", Key="r/copy", CopySource={"Bucket": "box", "Key": "gone"})
     lines = [
         json.loads(line) for path in folder.iterdir() for line in path.read_text().splitlines()
     ]
@@ -220,6 +222,9 @@ def test_only_a_functions_own_calls_are_recorded_once_each(recorded: tuple[Any, 
     )
     assert seen == [
         ("ApiFunction", "s3.GeneratePresignedPost", "s3:PutObject", f"{BOX}/incoming/form.pdf"),
+        ("IndexFunction", "s3.CopyObject", "s3:GetObject", f"{BOX}/gone"),
+        ("IndexFunction", "s3.CopyObject", "s3:ListBucket", BOX),
+        ("IndexFunction", "s3.CopyObject", "s3:PutObject", f"{BOX}/r/copy"),
         ("ParseFunction", "s3.GetObject", "s3:GetObject", f"{BOX}/incoming/a.txt"),
         ("ParseFunction", "s3.GetObject", "s3:GetObject", f"{BOX}/incoming/gone.txt"),
         # A missing key answers 404 rather than 403 only with s3:ListBucket.
@@ -229,7 +234,11 @@ def test_only_a_functions_own_calls_are_recorded_once_each(recorded: tuple[Any, 
     assert [line.get("via") for line in lines if line["call"] == "s3.HeadObject"] == [
         "event source mapping"
     ]
-    assert {call.function for call in read_calls(folder)} == {"ParseFunction", "ApiFunction"}
+    assert {call.function for call in read_calls(folder)} == {
+        "ParseFunction",
+        "ApiFunction",
+        "IndexFunction",
+    }
 
 
 # ---------------------------------------------------------------- the checker on the template
