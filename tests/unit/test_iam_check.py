@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.handlers
 import pytest
 import yaml
 from moto import mock_aws
@@ -188,8 +189,18 @@ def test_conditions_on_the_request_context() -> None:
 
 
 @pytest.fixture
-def recorded(tmp_path: Path) -> Iterator[tuple[Any, Path]]:
-    """An S3 client of a session of its own carrying the recorder's hooks, on moto."""
+def recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Path]]:
+    """An S3 client of a session of its own carrying the recorder's hooks, on moto; the
+    recorder `make test` installs for every session does not see these made-up calls."""
+    monkeypatch.setattr(
+        botocore.handlers,
+        "BUILTIN_HANDLERS",
+        [
+            entry
+            for entry in botocore.handlers.BUILTIN_HANDLERS
+            if not isinstance(getattr(entry[1], "__self__", None), CallRecorder)
+        ],
+    )
     recorder = CallRecorder(tmp_path / "calls", PLACE)
     with mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
