@@ -82,6 +82,14 @@ _UNSAFE_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_LINE_BREAK}]")
 _CODE_TAGS = ("script", "style", "template")
 _HIDDEN_TAGS = (*_CODE_TAGS, "noscript")
 _CODE_ELEMENTS = "//script[not(@type='application/ld+json')] | //style | //svg"
+# Tables that lay a page out rather than hold data (the usual way before CSS, still common on
+# older news sites) become plain blocks: extractors read a table cell by cell and keep or drop
+# it whole, which keeps a page's menus and teasers with its story. A data table has rows and
+# columns of short cells, no table inside it and no block of running text in a cell.
+_LAYOUT_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
+_DATA_TABLE_MARKS = ("caption", "thead", "th", "colgroup")
+_CELL_BLOCKS = ("table", "div", "p", "ul", "ol", "h1", "h2", "h3", "h4", "form", "blockquote")
+_MAX_DATA_CELL_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ def parse_page(html: str) -> Page:
     visible_chars = _check_and_trim(tree)
     _drop_code(tree)
     _drop_captions(tree)
+    _unwrap_layout_tables(tree)
     normalize_whitespace(tree)
     return Page(tree, visible_chars)
 
@@ -248,6 +257,44 @@ def _drop_captions(tree: HtmlElement) -> None:
         names_caption = element.tag == "figcaption" or _CAPTION_CLASS.search(element.get("class"))
         if names_caption and len(element.text_content()) <= _MAX_CAPTION_CHARS:
             element.drop_tree()
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Layout tables become nested ``<div>`` blocks, one per row and per cell."""
+    layout = {table for table in tree.iter("table") if not _is_data_table(table)}
+    if not layout:
+        return
+    parts = [
+        element
+        for element in tree.iter(*_LAYOUT_TABLE_PARTS)
+        if element in layout or _nearest_table(element) in layout
+    ]
+    for element in parts:
+        element.tag = "div"
+        for key in ("width", "cellpadding", "cellspacing", "border", "colspan", "rowspan"):
+            element.attrib.pop(key, None)
+
+
+def _nearest_table(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterancestors("table"), None)
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    if table.get("role") == "presentation":
+        return False
+    if next(table.iterdescendants("table"), None) is not None:
+        return False
+    rows = list(table.iter("tr"))
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return False
+    if next(table.iter(*_DATA_TABLE_MARKS), None) is not None:
+        return True
+    for cell in table.iter("td"):
+        if next(cell.iter(*_CELL_BLOCKS), None) is not None:
+            return False
+        if len(cell.text_content()) > _MAX_DATA_CELL_CHARS:
+            return False
+    return True
 
 
 def drop_writer_and_site_blocks(tree: HtmlElement) -> None:
