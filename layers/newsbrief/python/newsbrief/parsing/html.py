@@ -90,6 +90,19 @@ _LAYOUT_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _DATA_TABLE_MARKS = ("caption", "thead", "th", "colgroup")
 _CELL_BLOCKS = ("table", "div", "p", "ul", "ol", "h1", "h2", "h3", "h4", "form", "blockquote")
 _MAX_DATA_CELL_CHARS = 300
+# Blocks a browser does not show: an inline "display: none", or a class that every CSS
+# framework defines so ("hidden", "d-none", "none"). Pages keep other stories' teasers and
+# pop-ups there, which extractors otherwise read like any visible block.
+_HIDDEN_BLOCKS = (
+    "//*[self::div or self::section or self::ul or self::aside]"
+    "[contains(@style, 'none') or contains(@class, 'hid') or contains(@class, 'none')]"
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|none|hide|is-hidden)(?:\s|$)")
+# "hidden md:block", "d-none d-lg-block": hidden on some screens only.
+_SHOWN_ON_SOME_SCREENS = re.compile(r"\w:(?:block|flex|inline|grid|table|contents)|\bd-\w+-(?!none)")
+# A hidden block holding this share of the page's text is the page itself, shown by a script.
+_MAX_HIDDEN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,7 @@ def parse_page(html: str) -> Page:
     _drop_code(tree)
     _drop_captions(tree)
     _unwrap_layout_tables(tree)
+    _drop_hidden(tree, visible_chars)
     normalize_whitespace(tree)
     return Page(tree, visible_chars)
 
@@ -256,6 +270,19 @@ def _drop_captions(tree: HtmlElement) -> None:
     for element in tree.xpath(_CAPTION_CANDIDATES):
         names_caption = element.tag == "figcaption" or _CAPTION_CLASS.search(element.get("class"))
         if names_caption and len(element.text_content()) <= _MAX_CAPTION_CHARS:
+            element.drop_tree()
+
+
+def _drop_hidden(tree: HtmlElement, visible_chars: int) -> None:
+    """Blocks the page hides from its readers (not the page's own text that a script shows)."""
+    for element in tree.xpath(_HIDDEN_BLOCKS):
+        classes = element.get("class") or ""
+        hidden = _HIDDEN_STYLE.search(element.get("style") or "") or (
+            _HIDDEN_CLASS.search(classes) and not _SHOWN_ON_SOME_SCREENS.search(classes)
+        )
+        if hidden and _non_space_chars(element.text_content()) < _MAX_HIDDEN_SHARE * (
+            visible_chars
+        ):
             element.drop_tree()
 
 
