@@ -29,6 +29,16 @@ _END_HEADINGS = re.compile(
       | article\ sources | media\ contacts? | press\ contacts? | reviewed\ by.{0,60}
       | share\ (?:this|the)\ (?:article|story|post) | follow\ us(?:\ on\ .{1,30})?
       | (?:sign\ up|subscribe)(?:\ .{1,40})? | (?:join\ )?(?:our|the)\ newsletter(?:\ .{1,30})?
+      | об\ авторе | (?:ссылки|ещ[её]|также|новости|материалы|статьи)\ по\ теме | по\ теме
+      | (?:читайте|смотрите)\ (?:также|ещ[её]|другие\ материалы(?:\ по\ теме)?)
+      | (?:другие|последние|интересные|популярные|главные|похожие|связанные)
+        \ (?:новости|материалы|статьи|публикации)(?:\ .{1,40})?
+      | самые\ (?:популярные|читаемые|обсуждаемые)(?:\ .{1,60})?
+      | \d*\ ?комментари(?:и|ев|й|я)(?:\ ?:?\ ?\d+)? | обсудить(?:\ .{1,20})?
+      | (?:оставить|добавить|написать)\ комментарий
+      | оцените(?:,?\ пожалуйста,?)?\ (?:статью|материал).{0,60}
+      | версия\ для\ печати.{0,40} | постоянный\ адрес\ (?:статьи|материала|новости)
+      | поделиться(?:\ .{1,40})? | (?:подписывайтесь|подпишитесь)\ .{1,60}
     )$""",
     re.VERBOSE,
 )
@@ -71,7 +81,8 @@ def follows_story(paragraph: str) -> bool:
     if len(paragraph.split()) > _MAX_AFTERWORD_WORDS:
         return False
     normalized = normalize_line(paragraph)
-    if is_headline_like(paragraph) and _END_HEADINGS.match(normalized):
+    # A heading may end in a colon ("Related:", "Ссылки по теме:").
+    if is_headline_like(paragraph.rstrip().removesuffix(":")) and _END_HEADINGS.match(normalized):
         return True
     if _AFTERWORD.match(normalized) or _INFORMATION_ONLY.search(normalized):
         return True

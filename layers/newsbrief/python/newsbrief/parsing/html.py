@@ -470,8 +470,10 @@ def html_to_text(html: str) -> str:
 
 def _story_paragraphs(lines: list[str]) -> list[str]:
     """The extracted lines without furniture and without what follows the story's end."""
-    keep = remove_furniture(lines)
-    return cut_after_story([line for line, kept in zip(lines, keep, strict=True) if kept])
+    # The end first: the heading that opens what follows the story is often furniture too.
+    story = cut_after_story(lines)
+    keep = remove_furniture(story)
+    return [line for line, kept in zip(story, keep, strict=True) if kept]
 
 
 def parse_html(
