@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 
 from newsbrief.errors import RejectedUploadError
 
@@ -75,18 +76,20 @@ def build_article(
     *,
     content_type: str,
     known_furniture: Collection[str] = (),
+    received: date | None = None,
 ) -> ExtractedArticle:
-    """Validate and assemble an article; rejects text too thin to be an article."""
+    """Validate and assemble an article; rejects text too thin to be an article. ``received``,
+    the day the document arrived, dates its relative datelines ("вчера, 14:32")."""
     body = [p for p in map(clean_paragraph, paragraphs) if p]
     body = drop_learned_furniture(body, known_furniture)
     # Bylines and datelines may open the text, before or after its title line.
-    lead = take_lead_credits(body)
+    lead = take_lead_credits(body, received)
     title = clean_inline(metadata.title or "")
     rest = lead.body
     if not title and rest:
         title, rest = title_from_text(rest)
     rest = drop_title_lines(rest, title)
-    lead = lead.followed_by(take_lead_credits(rest))
+    lead = lead.followed_by(take_lead_credits(rest, received))
     body = drop_closing_credits(lead.body)
     chars = sum(len(paragraph) for paragraph in body)
     if chars > MAX_TEXT_CHARS:

@@ -25,7 +25,9 @@ _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 # Labels the WHATWG Encoding Standard maps to another encoding than Python's codec of that
 # name does, or that Python does not know; the rest resolve through Python's codec aliases.
 _WHATWG_LABELS = {
-    **dict.fromkeys(("ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1"), "cp1252"),
+    **dict.fromkeys(
+        ("ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1"), "cp1252"
+    ),
     **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5"), "cp1254"),
     **dict.fromkeys(("x-cp1251", "win-1251", "windows1251"), "cp1251"),
     **dict.fromkeys(("x-cp1250",), "cp1250"),

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -100,7 +101,9 @@ _HIDDEN_BLOCKS = (
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.IGNORECASE)
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|none|hide|is-hidden)(?:\s|$)")
 # "hidden md:block", "d-none d-lg-block": hidden on some screens only.
-_SHOWN_ON_SOME_SCREENS = re.compile(r"\w:(?:block|flex|inline|grid|table|contents)|\bd-\w+-(?!none)")
+_SHOWN_ON_SOME_SCREENS = re.compile(
+    r"\w:(?:block|flex|inline|grid|table|contents)|\bd-\w+-(?!none)"
+)
 # A hidden block holding this share of the page's text is the page itself, shown by a script.
 _MAX_HIDDEN_SHARE = 0.5
 
@@ -477,7 +480,11 @@ def _story_paragraphs(lines: list[str]) -> list[str]:
 
 
 def parse_html(
-    html: str, *, known_furniture: Collection[str], url: str | None = None
+    html: str,
+    *,
+    known_furniture: Collection[str],
+    url: str | None = None,
+    received: date | None = None,
 ) -> ExtractedArticle:
     page = parse_page(html)
     # The date search is faster without the JSON-LD scripts, which are read before they go.
@@ -487,7 +494,11 @@ def parse_html(
     drop_writer_and_site_blocks(page.tree)
     paragraphs = _story_paragraphs(main_text_lines(page, url))
     return build_article(
-        paragraphs, metadata, content_type="text/html", known_furniture=known_furniture
+        paragraphs,
+        metadata,
+        content_type="text/html",
+        known_furniture=known_furniture,
+        received=received,
     )
 
 
