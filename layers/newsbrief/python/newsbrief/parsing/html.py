@@ -490,7 +490,7 @@ def parse_html(
     # The date search is faster without the JSON-LD scripts, which are read before they go.
     declared = declared_metadata(page.tree)
     _drop_scripts(page.tree)
-    metadata = page_metadata(page.tree, declared, url)
+    metadata, guessed_date = page_metadata(page.tree, declared, url)
     drop_writer_and_site_blocks(page.tree)
     paragraphs = _story_paragraphs(main_text_lines(page, url))
     return build_article(
@@ -499,6 +499,7 @@ def parse_html(
         content_type="text/html",
         known_furniture=known_furniture,
         received=received,
+        guessed_published=guessed_date,
     )
 
 
@@ -519,19 +520,21 @@ def html_fragment_paragraphs(fragment: str) -> list[str]:
 # ---- metadata -------------------------------------------------------------------------------
 
 
-def page_metadata(tree: HtmlElement, declared: dict[str, Any], url: str | None) -> Metadata:
-    """The article's metadata: what the page declares first, then trafilatura's heuristics
-    (which include htmldate for the publication date)."""
+def page_metadata(
+    tree: HtmlElement, declared: dict[str, Any], url: str | None
+) -> tuple[Metadata, str | None]:
+    """The article's metadata: what the page declares first, then trafilatura's heuristics;
+    and htmldate's guess at the publication date, which a dateline in the text outranks."""
     from trafilatura.metadata import extract_metadata
 
     found = extract_metadata(tree, default_url=url)
     site_name = declared.get("site_name") or found.sitename
     title = declared.get("title") or found.title or _first_text(tree, "//h1")
     page_url = declared.get("url") or found.url or url
-    return Metadata(
+    metadata = Metadata(
         title=strip_site_name(title, site_name) if title else None,
         author=declared.get("author") or found.author,
-        published=declared.get("published") or normalize_date(found.date),
+        published=declared.get("published"),
         modified=declared.get("modified"),
         language=declared.get("language"),
         url=page_url,
@@ -539,6 +542,7 @@ def page_metadata(tree: HtmlElement, declared: dict[str, Any], url: str | None) 
         section=declared.get("section") or (found.categories[0] if found.categories else None),
         tags=declared.get("tags") or list(found.tags or []),
     )
+    return metadata, normalize_date(found.date)
 
 
 def strip_site_name(title: str, site_name: str | None) -> str:
