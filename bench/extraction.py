@@ -109,7 +109,7 @@ def quality(
     from newsbrief.parsing.paragraphs import sentence_cuts
 
     pages = scoring.load_dataset(dataset, None, limit)
-    extractors: list[tuple[str, Callable[[str, str | None], str]]] = [
+    extractors = [
         ("newsbrief", lambda html, url: html_to_text(html)),
         scoring.resolve("trafilatura_nc"),
         scoring.resolve("readability"),
