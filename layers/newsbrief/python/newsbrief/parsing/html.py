@@ -17,7 +17,7 @@ from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.article import Metadata, build_article, drop_title_lines
 from newsbrief.parsing.credits import drop_closing_credits
 from newsbrief.parsing.dates import normalize_date
-from newsbrief.parsing.ending import cut_after_story
+from newsbrief.parsing.ending import cut_after_story, opens_section
 from newsbrief.parsing.furniture import remove_furniture
 from newsbrief.parsing.limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
 from newsbrief.parsing.paragraphs import clean_inline, clean_paragraph
@@ -310,6 +310,7 @@ def _nearest_table(element: HtmlElement) -> HtmlElement | None:
 
 
 def _is_data_table(table: HtmlElement) -> bool:
+    """Rows and columns of short cells, no table inside (see _LAYOUT_TABLE_PARTS)."""
     if table.get("role") == "presentation":
         return False
     if next(table.iterdescendants("table"), None) is not None:
@@ -473,10 +474,14 @@ def html_to_text(html: str) -> str:
 
 def _story_paragraphs(lines: list[str]) -> list[str]:
     """The extracted lines without furniture and without what follows the story's end."""
-    # The end first: the heading that opens what follows the story is often furniture too.
-    story = cut_after_story(lines)
-    keep = remove_furniture(story)
-    return [line for line, kept in zip(story, keep, strict=True) if kept]
+    # Some section headings that are furniture too ("Ссылки по теме:") still end the story;
+    # other furniture (a sign-up prompt, which may stand inside the story) goes first.
+    keep = remove_furniture(lines)
+    candidates = [
+        (line, kept) for line, kept in zip(lines, keep, strict=True) if kept or opens_section(line)
+    ]
+    story = cut_after_story([line for line, _ in candidates])
+    return [line for line, kept in candidates[: len(story)] if kept]
 
 
 def parse_html(
