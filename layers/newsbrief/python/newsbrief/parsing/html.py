@@ -89,7 +89,7 @@ _CODE_ELEMENTS = "//script[not(@type='application/ld+json')] | //style | //svg"
 # columns of short cells, no table inside it and no block of running text in a cell.
 _LAYOUT_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _DATA_TABLE_MARKS = ("caption", "thead", "th", "colgroup")
-_CELL_BLOCKS = ("table", "div", "p", "ul", "ol", "h1", "h2", "h3", "h4", "form", "blockquote")
+_CELL_BLOCKS = ("form", "h1", "h2", "h3")
 _MAX_DATA_CELL_CHARS = 300
 # Blocks a browser does not show: an inline "display: none", or a class that every CSS
 # framework defines so ("hidden", "d-none", "none"). Pages keep other stories' teasers and
