@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 unexport PYTHONDONTWRITEBYTECODE
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock layer-lock
+.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock layer-lock translations
 
 ## help: this list of targets, one line each
 help:
@@ -42,6 +42,18 @@ layer-lock: $(STAMP)
 		--python-version 3.13 --generate-hashes --quiet $(if $(UPGRADE),--upgrade) \
 		requirements.txt -o requirements.lock
 
+## translations: the reader's strings into each language's catalogue (.po, to translate), then compiled (.mo)
+# The .mo files are committed, so that the layer's build needs no Babel; a unit test checks they are current.
+READER_LOCALE := layers/newsbrief/python/newsbrief/reader/locale
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F $(READER_LOCALE)/babel.cfg --no-location --sort-output -k N_ \
+		--project Newsbrief --copyright-holder Newsbrief -o $(READER_LOCALE)/reader.pot \
+		layers/newsbrief/python/newsbrief/reader functions/reader
+	$(BIN)/pybabel -q update -i $(READER_LOCALE)/reader.pot -d $(READER_LOCALE) -D reader \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --width 100
+	$(BIN)/pybabel -q compile -d $(READER_LOCALE) -D reader --statistics
+	rm $(READER_LOCALE)/reader.pot
+
 ## demo: the local stack with the sample articles uploaded, processed and reported; Ctrl-C stops
 demo: $(STAMP)
 	$(BIN)/python -m local demo
@@ -66,7 +78,7 @@ lint: $(STAMP)
 # each fake to the signatures of the adapter it stands in for.
 typecheck: $(STAMP)
 	$(BIN)/mypy --no-error-summary layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts \
-		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py
+		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py tests/unit/test_editorial.py
 
 ## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)

@@ -3,9 +3,12 @@
     .venv/bin/python bench/chaos.py [--uploads 500] [--rate 0.10] [--seed 7] [--seeds 5]
 
 Every upload must end `indexed` or `rejected` with a reason: none lost, none indexed twice,
-and the dead-letter queues hold only what the report explains. Each of ``--seeds`` seeds (from
-``--seed`` on) runs in a process of its own; the run exits non-zero when any seed lost or
-duplicated an article.
+and the dead-letter queues hold only what the report explains. A CMS's queue, subscribed to the
+stack's bus through a rule, counts the events each article produced: every indexed article
+must have put its `Article Indexed` event, and every rejected upload its `Article Rejected`, at
+least once (a repeat carries the same event id). Each of ``--seeds`` seeds (from ``--seed`` on)
+runs in a process of its own; the run exits non-zero when any seed lost or duplicated an
+article, or left one unannounced.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from local.processes import FaultSettings  # noqa: E402
 from local.stack import ROOT as STACK_ROOT  # noqa: E402
 from local.stack import LocalStack, start  # noqa: E402
+from local.subscriptions import subscribe  # noqa: E402
 
 SAMPLES = ROOT / "examples" / "articles"
 
@@ -96,7 +100,7 @@ def main() -> None:
         outcome = run(args)
         if args.outcome_file:
             args.outcome_file.write_text(json.dumps(outcome))
-        sys.exit(1 if outcome["lost"] or outcome["duplicated"] else 0)
+        sys.exit(1 if outcome["lost"] or outcome["duplicated"] or outcome["unannounced"] else 0)
 
     outcomes = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -113,18 +117,22 @@ def main() -> None:
                 outcomes.append({"seed": seed, "failed": True})
     print(f"\nChaos runs: {args.uploads} uploads each, {args.rate:.0%} of AWS calls failing")
     print(
-        "| seed | indexed | rejected | unfinished | lost | duplicated | dead letters | settled in |"
+        "| seed | indexed | rejected | unfinished | lost | duplicated | dead letters "
+        "| events | repeats | unannounced | settled in |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for o in outcomes:
         if o.get("failed"):
-            print(f"| {o['seed']} | the run failed | | | | | | |")
+            print(f"| {o['seed']} | the run failed | | | | | | | | | |")
             continue
         print(
             f"| {o['seed']} | {o['indexed']} | {o['rejected']} | {o['unfinished']} | {o['lost']} "
-            f"| {o['duplicated']} | {o['dead_letters']} | {o['seconds']:.0f} s |"
+            f"| {o['duplicated']} | {o['dead_letters']} | {o['events']} | {o['repeats']} "
+            f"| {o['unannounced']} | {o['seconds']:.0f} s |"
         )
-    bad = [o for o in outcomes if o.get("failed") or o["lost"] or o["duplicated"]]
+    bad = [
+        o for o in outcomes if o.get("failed") or o["lost"] or o["duplicated"] or o["unannounced"]
+    ]
     sys.exit(1 if bad else 0)
 
 
@@ -143,6 +151,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         faults=faults,
     )
     s3 = stack.client("s3")
+    cms = subscribe(stack.client("events"), stack.client("sqs"), stack.event_bus, "chaos-cms")
     began = time.monotonic()
     keys = []
     words = vocabulary()
@@ -164,11 +173,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     queued = sum(queue_depth(stack, url) for url in work_queues)
 
     outcome: dict[str, int] = {"indexed": 0, "rejected": 0, "unsettled": 0, "duplicated": 0}
+    # What each settled article must have announced: its id by the event it is owed.
+    owed: dict[str, list[str]] = {"Article Indexed": [], "Article Rejected": []}
     for n, key in enumerate(keys):
         items = api(stack, "/articles", key=key)["items"]
         status = items[0]["status"] if len(items) == 1 else None
         if status in ("indexed", "rejected"):
             outcome[status] += 1
+            owed[f"Article {str(status).capitalize()}"].append(items[0]["id"])
         else:
             outcome["unsettled"] += 1
         if status == "indexed":
@@ -176,6 +188,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if len(hits) != 1:
                 outcome["duplicated"] += 1
                 print(f"  {key}: {len(hits)} search hits", file=console)
+    received = cms.received()
+    per_article: dict[str, Counter[str]] = defaultdict(Counter)
+    for event in received:
+        per_article[event["detail-type"]][event["detail"]["article_id"]] += 1
+    repeats = len(received) - len({event["detail"]["event_id"] for event in received})
+    unannounced = {
+        detail_type: [i for i in ids if not per_article[detail_type][i]]
+        for detail_type, ids in owed.items()
+    }
+    indexed_counts = [per_article["Article Indexed"][i] for i in owed["Article Indexed"]]
     dead = {
         name: queue_depth(stack, stack.queue_urls[name])
         for name in ("ParseDeadLetterQueue", "SummarizeDeadLetterQueue", "IndexDeadLetterQueue")
@@ -209,6 +231,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"  lost                    {lost:8d}", file=console)
     print(f"  duplicated              {outcome['duplicated']:8d}", file=console)
     print(f"  dead letters            {sum(dead.values()):8d}   {dead}", file=console)
+    by_type = ", ".join(f"{kind} {sum(c.values())}" for kind, c in sorted(per_article.items()))
+    print(f"  events received         {len(received):8d}   ({by_type})", file=console)
+    print(f"  repeated (same id)      {repeats:8d}", file=console)
+    if indexed_counts:
+        print(
+            f"  Article Indexed/article {min(indexed_counts):4d}–{max(indexed_counts)}   "
+            f"(mean {sum(indexed_counts) / len(indexed_counts):.2f})",
+            file=console,
+        )
+    for detail_type, ids in unannounced.items():
+        print(f"  no {detail_type:21}{len(ids):8d}   {ids[:5]}", file=console)
     return {
         "seed": args.seed,
         "indexed": outcome["indexed"],
@@ -217,6 +250,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "lost": lost,
         "duplicated": outcome["duplicated"],
         "dead_letters": sum(dead.values()),
+        "events": len(received),
+        "repeats": repeats,
+        "unannounced": sum(len(ids) for ids in unannounced.values()),
         "seconds": round(elapsed, 1),
     }
 

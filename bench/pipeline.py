@@ -86,7 +86,7 @@ def run_stages(uploads: list[Upload], meter: Meter | None = None) -> StageRun:
     with mock_aws():
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
-        queue_urls = create_resources(spec, s3, sqs, dynamodb)
+        queue_urls = create_resources(spec, s3, sqs, dynamodb, runtime.client("events"))
         if meter is not None:
             for client in (dynamodb, s3, sqs, runtime.dynamodb().meta.client):
                 meter.attach(client)

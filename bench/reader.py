@@ -78,7 +78,7 @@ def main() -> None:
     with mock_aws():
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
-        queue_urls = create_resources(spec, s3, sqs, dynamodb)
+        queue_urls = create_resources(spec, s3, sqs, dynamodb, runtime.client("events"))
         functions = stack_functions(spec)
         pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay=0)
         for path in samples:

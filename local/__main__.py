@@ -68,7 +68,10 @@ def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> bool:
     if not indexed:
         return False
     summary = api_get(stack, f"/articles/{indexed[0]['id']}/summary")
-    print(f"\nSummary of “{summary['title']}” ({summary['method']}):", file=out)
+    language = indexed[0]["language"] or "language unknown"
+    print(f"\nSummary of “{summary['title']}” ({summary['method']}, {language}):", file=out)
+    if summary["pending_review"]:
+        print("  Summary pending review (SummaryReview=required)", file=out)
     for sentence in summary["summary"]:
         print(f"  • {sentence}", file=out)
     out.flush()
@@ -91,7 +94,9 @@ def report(
     print(f"\nSearch “{query}”: {results['total']} results", file=out)
     for hit in results["items"]:
         print(f"  {hit['score']:6.2f}  {hit['title']}", file=out)
-    print(f"\nRead them: open {stack.api_url}/", file=out)
+    print(
+        f"\nRead them: open {stack.api_url}/   ·   in Russian: {stack.api_url}/?lang=ru", file=out
+    )
     print(f"Try: curl '{stack.api_url}/search?q=city+council+budget'", file=out)
     print(
         f"     curl '{stack.api_url}/articles?limit=5'   ·   docs: {stack.api_url}/swagger\n",
@@ -124,9 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         shown = show_summary(stack, [i for items in settled.values() for i in items], console)
         left = args.wait - (time.monotonic() - began)
         settled |= wait_until_settled(stack, keys[1:], left)
+        in_upload_order = [i for key in keys for i in settled.get(key, [])]
         if not shown:
             # The first upload was rejected: the first article that was indexed instead.
-            show_summary(stack, [i for key in keys for i in settled.get(key, [])], console)
+            show_summary(stack, in_upload_order, console)
+        # The newsroom's own language beside the English one.
+        show_summary(stack, [i for i in in_upload_order if i["language"] == "ru"], console)
         report(stack, settled, len(keys), time.monotonic() - began, console)
         if len(settled) < len(keys):
             print("some uploads did not settle in time", file=sys.stderr)

@@ -21,7 +21,11 @@ def banner_file() -> Path:
 
 def stack_outputs(stack: LocalStack) -> dict[str, str]:
     """The outputs the deployed stack would have, named as in the template's Outputs."""
-    outputs = {"ApiUrl": stack.api_url, "ArticlesBucketName": stack.bucket}
+    outputs = {
+        "ApiUrl": stack.api_url,
+        "ArticlesBucketName": stack.bucket,
+        "NewsroomEventBusName": stack.event_bus,
+    }
     outputs.update({f"{logical_id}Url": url for logical_id, url in stack.queue_urls.items()})
     outputs.update({f"{table.logical_id}Name": table.name for table in stack.spec.tables.values()})
     return outputs

@@ -1,4 +1,5 @@
-"""Creates the template's bucket, queues and tables in moto, and wires the bucket's events."""
+"""Creates the template's bucket, queues, tables and event bus in moto, and wires the bucket's
+events."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from local.template import StackSpec
 
 
-def create_resources(spec: StackSpec, s3: Any, sqs: Any, dynamodb: Any) -> dict[str, str]:
+def create_resources(
+    spec: StackSpec, s3: Any, sqs: Any, dynamodb: Any, events: Any
+) -> dict[str, str]:
     """Creates everything the template declares; returns each queue's URL by logical id."""
     s3.create_bucket(Bucket=spec.bucket_name)
     properties = spec.bucket_properties
@@ -63,6 +66,8 @@ def create_resources(spec: StackSpec, s3: Any, sqs: Any, dynamodb: Any) -> dict[
 
     for table in spec.tables.values():
         _create_table(dynamodb, table.name, table.properties)
+    if spec.event_bus_name:
+        events.create_event_bus(Name=spec.event_bus_name)
 
     notification = properties.get("NotificationConfiguration", {})
     queue_configurations = [

@@ -62,11 +62,16 @@ class LocalStack:
     def bucket(self) -> str:
         return self.spec.bucket_name
 
+    @property
+    def event_bus(self) -> str:
+        return self.spec.event_bus_name
+
     def banner(self) -> dict[str, str]:
         return {
             "s3_endpoint": self.s3_endpoint,
             "api_url": self.api_url,
             "bucket": self.bucket,
+            "event_bus": self.event_bus,
             "api_key": self.api_key,
         }
 
@@ -141,12 +146,15 @@ def _configure_environment(spec: StackSpec) -> None:
 
 def _parameter_overrides() -> dict[str, str]:
     """Template parameters from the environment, as `sam deploy --parameter-overrides` sets
-    them: the allowed origins, and the stages' concurrency (StageMaximumConcurrency)."""
+    them: the allowed origins, the stages' concurrency (StageMaximumConcurrency) and whether
+    summaries need an editor's review (SummaryReview)."""
     overrides = {}
     if origins := os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
         overrides["AllowedOrigins"] = origins
     if concurrency := os.environ.get("NEWSBRIEF_STAGE_CONCURRENCY"):
         overrides["StageMaximumConcurrency"] = concurrency
+    if review := os.environ.get("NEWSBRIEF_SUMMARY_REVIEW"):
+        overrides["SummaryReview"] = review
     return overrides
 
 
@@ -223,11 +231,11 @@ def start(
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     session = infrastructure_session()
-    s3, sqs, dynamodb = (
+    s3, sqs, dynamodb, events = (
         session.client(name, endpoint_url=endpoint, region_name=REGION)
-        for name in ("s3", "sqs", "dynamodb")
+        for name in ("s3", "sqs", "dynamodb", "events")
     )
-    queue_urls = create_resources(spec, s3, sqs, dynamodb)
+    queue_urls = create_resources(spec, s3, sqs, dynamodb, events)
 
     ready: Queue[tuple[str, int]] = fork.Queue()
     stopping = fork.Event()
@@ -259,9 +267,6 @@ def start(
     api = fork.Process(
         target=run_api, args=(gateway, api_port, log, parent, ready), name="api", daemon=True
     )
-    children: list[BaseProcess] = [*instances, api]
-    for child in children:
-        child.start()
     stack = LocalStack(
         spec=spec,
         s3_endpoint=endpoint,
@@ -269,15 +274,22 @@ def start(
         api_key=api_key,
         queue_urls=queue_urls,
         moto=moto,
-        processes=children,
+        processes=[api],
         instances=instances,
         _stopping=stopping,
         _reports=reports,
     )
     try:
-        started = _wait_until_ready(ready, stack.processes, len(children))
+        # The API first: the stages link their events to its URL, known once it listens.
+        api.start()
+        ((_, port),) = _wait_until_ready(ready, stack.processes, 1)
+        stack.api_url = f"http://127.0.0.1:{port}"
+        os.environ["API_URL"] = stack.api_url
+        for process in instances:
+            process.start()
+        stack.processes = [*instances, api]
+        _wait_until_ready(ready, stack.processes, len(instances))
     except StackStartError:
         stack.stop()
         raise
-    stack.api_url = f"http://127.0.0.1:{dict(started)['api']}"
     return stack

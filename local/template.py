@@ -1,7 +1,7 @@
 """Reads template.yaml and resolves what the local stack needs from it.
 
-The template stays the single truth: bucket, queues, tables, event source mappings, API routes
-and environment all come from here.
+The template stays the single truth: bucket, queues, tables, event bus, event source mappings,
+API routes and environment all come from here.
 """
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ class StackSpec:
     stack_name: str
     bucket_name: str
     bucket_properties: dict[str, Any]
+    # The name of the bus the functions put article events on ("" if the template has none).
+    event_bus_name: str = ""
     queues: dict[str, QueueSpec] = field(default_factory=dict)
     tables: dict[str, TableSpec] = field(default_factory=dict)
     mappings: list[QueueMapping] = field(default_factory=list)
@@ -262,6 +264,10 @@ def read_stack(
             name = f"{stack_name}-{logical_id}"
             resolver.physical[logical_id] = name
             resolver.arns[logical_id] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"
+        elif resource["Type"] == "AWS::Events::EventBus":
+            name = str(resolver.resolve(resource.get("Properties", {}).get("Name", logical_id)))
+            spec.event_bus_name = resolver.physical[logical_id] = name
+            resolver.arns[logical_id] = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:event-bus/{name}"
 
     for logical_id, resource in resources.items():
         properties = resource.get("Properties", {})

@@ -64,13 +64,15 @@ def pipeline(
         # Resources and event polling stand in for AWS itself: a session of their own, so that
         # faults injected into the functions' default session never reach them.
         session = boto3.session.Session()
-        s3, sqs, dynamodb = (session.client(name) for name in ("s3", "sqs", "dynamodb"))
-        queue_urls = create_resources(spec, s3, sqs, dynamodb)
+        s3, sqs, dynamodb, events = (
+            session.client(name) for name in ("s3", "sqs", "dynamodb", "events")
+        )
+        queue_urls = create_resources(spec, s3, sqs, dynamodb, events)
         pollers = queue_pollers(spec, resolver.arns, functions, sqs, queue_urls, retry_delay=0)
         gateway = ApiGateway(
             spec.routes, functions, API_KEY, spec.binary_media_types, spec.gateway_responses
         )
-        yield Pipeline(spec, s3, sqs, dynamodb, pollers, Api(gateway))
+        yield Pipeline(spec, s3, sqs, dynamodb, events, pollers, Api(gateway))
         runtime.reset()
 
 

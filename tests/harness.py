@@ -50,6 +50,7 @@ class Pipeline:
     s3: Any
     sqs: Any
     dynamodb: Any
+    events: Any
     pollers: list[QueuePoller]
     api: Api
 

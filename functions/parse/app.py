@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsbrief import runtime
 from newsbrief.events import ObjectEvent
-from newsbrief.queues import SQS_CORRELATION_ID, ObjectEventQueue
+from newsbrief.queues import EVENTS_KEY, SQS_CORRELATION_ID, ObjectEventQueue
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
@@ -26,7 +26,11 @@ def parse_object(event: ObjectEvent) -> dict[str, Any]:
         metrics.add_metric(
             name="ArticlesParsed", unit=MetricUnit.Count, value=len(outcome.article_ids)
         )
-    return {"article_ids": outcome.article_ids, "rejected": outcome.rejected}
+    return {
+        "article_ids": outcome.article_ids,
+        "rejected": outcome.rejected,
+        EVENTS_KEY: [announced.model_dump(mode="json") for announced in outcome.events],
+    }
 
 
 queue = ObjectEventQueue(parse_object, logger, tracer)

@@ -1,4 +1,8 @@
-"""Reader function: the server-rendered pages readers open, and the newsroom's widget script."""
+"""Reader function: the server-rendered pages readers open, and the newsroom's widget script.
+
+A page about one article speaks the article's language; the others speak the one named by the
+``lang`` query parameter, else the browser's ``Accept-Language``, else English.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from newsbrief import runtime
 from newsbrief.indexing import InvalidCursorError as InvalidSearchCursorError
+from newsbrief.reader.i18n import N_, negotiate, supported
 from newsbrief.reader.pages import (
     SECURITY_HEADERS,
     STATIC_FILES,
@@ -47,7 +52,15 @@ def base_path() -> str:
 
 
 def reader() -> Reader:
-    return Reader(runtime.newsroom_service(), base_path())
+    chosen = supported(query("lang"))
+    headers = app.current_event.headers
+    accepted = headers.get("accept-language") or headers.get("Accept-Language")
+    return Reader(
+        runtime.newsroom_service(),
+        base_path(),
+        chosen or negotiate(accepted),
+        chosen is not None,
+    )
 
 
 def html(page: Page) -> Response[str]:
@@ -55,12 +68,19 @@ def html(page: Page) -> Response[str]:
         status_code=page.status,
         content_type=HTML,
         body=page.html,
-        headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+        headers={
+            **SECURITY_HEADERS,
+            "Cache-Control": "no-cache",
+            "Content-Language": page.language,
+            "Vary": "Accept-Language",
+        },
     )
 
 
-def notice(status: int, heading: str, message: str) -> Response[str]:
-    return html(reader().notice(status, heading, message))
+def notice(
+    status: int, heading: str, message: str, params: dict[str, object] | None = None
+) -> Response[str]:
+    return html(reader().notice(status, heading, message, params))
 
 
 def query(name: str) -> str | None:
@@ -70,31 +90,39 @@ def query(name: str) -> str | None:
 @app.exception_handler(ServiceError)
 def handle_service_error(exc: ServiceError) -> Response[str]:
     if exc.status == HTTPStatus.NOT_FOUND:
-        return notice(404, "No such article", "There is no article at this address.")
-    return notice(exc.status, "This page cannot be shown", exc.message)
+        return notice(404, N_("No such article"), N_("There is no article at this address."))
+    # The service's own words, which the catalogue does not know, go as the notice's detail.
+    page = reader().notice(
+        exc.status,
+        N_("This page cannot be shown"),
+        N_("The service could not answer this request."),
+        detail=exc.message,
+    )
+    return html(page)
 
 
 @app.exception_handler([BadRequestError, InvalidCursorError, InvalidSearchCursorError])
 def handle_bad_request(exc: ValueError) -> Response[str]:
-    message = str(exc) if isinstance(exc, BadRequestError) else "The page link is not valid."
-    return notice(400, "This page cannot be shown", message)
+    if isinstance(exc, BadRequestError):
+        return notice(400, N_("This page cannot be shown"), exc.message, exc.params)
+    return notice(400, N_("This page cannot be shown"), N_("The page link is not valid."))
 
 
 @app.exception_handler([ClientError, BotoCoreError])
 def handle_aws_error(exc: Exception) -> Response[str]:
     logger.exception("an AWS call failed")
-    return notice(503, "Busy", "The service is busy; please try again shortly.")
+    return notice(503, N_("Busy"), N_("The service is busy; please try again shortly."))
 
 
 @app.exception_handler(Exception)
 def handle_unexpected_error(exc: Exception) -> Response[str]:
     logger.exception("unhandled error")
-    return notice(500, "Something went wrong", "This page could not be shown.")
+    return notice(500, N_("Something went wrong"), N_("This page could not be shown."))
 
 
 @app.not_found
 def handle_not_found(exc: Exception) -> Response[str]:
-    return notice(404, "Page not found", "There is no page at this address.")
+    return notice(404, N_("Page not found"), N_("There is no page at this address."))
 
 
 @app.get("/")
@@ -122,7 +150,7 @@ def find_page() -> Response[str]:
 def static(name: str) -> Response[str]:
     content = static_file(name)
     if content is None:
-        return notice(404, "Page not found", "There is no file at this address.")
+        return notice(404, N_("Page not found"), N_("There is no file at this address."))
     return Response(
         status_code=200,
         content_type=STATIC_FILES[name],

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsbrief import runtime
 from newsbrief.events import ObjectEvent
-from newsbrief.queues import SQS_CORRELATION_ID, ObjectEventQueue
+from newsbrief.queues import EVENTS_KEY, SQS_CORRELATION_ID, ObjectEventQueue
 
 logger = Logger()
 tracer = Tracer(patch_modules=runtime.TRACED_MODULES)
@@ -23,7 +23,10 @@ def summarize_object(event: ObjectEvent) -> dict[str, Any]:
     if outcome.method is not None:
         metrics.add_metric(name="ArticlesSummarized", unit=MetricUnit.Count, value=1)
         count_fallback(outcome.method)
-    return {"article_id": outcome.article_id}
+    return {
+        "article_id": outcome.article_id,
+        EVENTS_KEY: [announced.model_dump(mode="json") for announced in outcome.events],
+    }
 
 
 def count_fallback(method: str) -> None:

@@ -40,6 +40,7 @@ CHROMIUM_FLAGS = [
 SAMPLES = [
     "seed-article.txt",
     "prirechensk-half-marathon-ru.txt",
+    "prirechensk-climbing-wall-ru.json",
     "harbour-gazette-council-budget.html",
     "harbour-gazette-mariners-title.html",
     "wren-1-satellite-first-images.json",
@@ -195,9 +196,12 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
-def open_page(browser: Any, screenshots: Path, name: str, javascript: bool = True) -> Any:
+def open_page(
+    browser: Any, screenshots: Path, name: str, javascript: bool = True, locale: str = "en-US"
+) -> Any:
+    """A tab in a fresh context; ``locale`` is the browser's language (its Accept-Language)."""
     context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 1000, "height": 900}
+        java_script_enabled=javascript, viewport={"width": 1000, "height": 900}, locale=locale
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 SEED_TITLE = "Russia and Uzbekistan discuss steps to strengthen regional stability"
 BUTTON = "No time to read? Get a summary"
+RUSSIAN_BUTTON = "Нет времени читать? Получить краткое содержание"
+CLIMBING_URL = "https://prirechensk-vesti.example/sport/2026/01/05/pervyj-krytyj-skalodrom"
 BUDGET_URL = (
     "https://www.harbourgazette.example/news/city/2026/03/05/"
     "council-approves-418m-budget-ferry-terminal-delayed"
@@ -44,6 +46,7 @@ def test_front_page_to_an_article_and_its_summary_in_place(
     page.locator(".summary[data-state=done]").wait_for()
     expected = reader_stack.api(f"/articles/{seed}/summary", length="medium")["summary"]
     assert sentences(page) == expected
+    expect(page.locator(".summary-origin:visible")).to_have_text("Automatically generated summary")
     assert page.url.endswith(f"/read/{seed}"), "the page must not reload"
     if os.environ.get("NEWSBRIEF_README_SCREENSHOT"):
         # The README's picture of the article page with its summary open.
@@ -183,19 +186,103 @@ def test_search_with_filters_paging_and_no_results(page: Any, reader_stack: Read
     assert "zzyzxqv" in page.locator(".no-results").inner_text()
 
 
-def test_a_russian_article(page: Any, reader_stack: ReaderStack) -> None:
-    article_id = reader_stack.ids["prirechensk-half-marathon-ru.txt"]
+def test_a_russian_article_page_in_russian(page: Any, reader_stack: ReaderStack) -> None:
+    article_id = reader_stack.ids["prirechensk-climbing-wall-ru.json"]
     page.goto(f"{reader_stack.api_url}/read/{article_id}")
+    # The browser asks for English; the page follows its article.
+    assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("article.story").get_attribute("lang") == "ru"
-    title = page.locator("h1").inner_text()
-    assert title.startswith("Полумарафон в Приреченске")
-    assert re.search("[а-яё]{5}", page.locator(".story .body").inner_text())
-    page.get_by_role("button", name=BUTTON).click()
+    assert page.locator("h1").inner_text() == "В Приреченске открылся первый крытый скалодром"
+    assert page.locator(".byline").inner_text() == "Автор: Мария Лебедева"
+    assert page.locator(".story .meta time").inner_text() == "5 января 2026\u202fг."
+    assert page.locator(".reading-time").inner_text() == "1 минута чтения"
+    assert page.locator(".summary-length legend").inner_text() == "Объём"
+    assert page.get_by_placeholder("Поиск по статьям").is_visible()
+    assert page.locator(".keywords").inner_text().startswith("Ключевые слова:")
+
+    held: list[Any] = []
+    page.route("**/articles/*/summary*", lambda route: held.append(route))
+    page.get_by_role("button", name=RUSSIAN_BUTTON).click()
+    page.locator(".summary[data-state=loading]").wait_for()
+    assert page.locator(".summary-status").inner_text() == "Загружаем краткое содержание…"
+    for _ in range(100):  # the held request reaches the route handler while events run
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held.pop().fulfill(status=503, content_type="application/json", body='{"error": {}}')
+    page.locator(".summary[data-state=error]").wait_for()
+    assert page.locator(".summary-status").inner_text() == (
+        "Не удалось загрузить краткое содержание (HTTP 503). Попробуйте ещё раз."
+    )
+    page.unroute("**/articles/*/summary*")
+
+    page.get_by_role("button", name=RUSSIAN_BUTTON).click()
     page.locator(".summary[data-state=done]").wait_for()
+    expected = reader_stack.api(f"/articles/{article_id}/summary", length="medium")["summary"]
+    assert sentences(page) == expected
+    assert page.url.endswith(f"/read/{article_id}"), "the page must not reload"
     assert page.locator(".summary-sentences").get_attribute("lang") == "ru"
-    assert all(re.search("[а-яА-ЯёЁ]", sentence) for sentence in sentences(page))
+    assert all(re.search("[а-яё]{4}", sentence) for sentence in sentences(page))
+    if os.environ.get("NEWSBRIEF_README_SCREENSHOT_RU"):
+        # The README's picture of a Russian article page with its summary open.
+        page.screenshot(path=os.environ["NEWSBRIEF_README_SCREENSHOT_RU"])
+    page.get_by_label("Короткое").check()
+    expect(page.locator(".summary-sentences li")).to_have_count(1)
+
+    marathon = reader_stack.ids["prirechensk-half-marathon-ru.txt"]
+    page.goto(f"{reader_stack.api_url}/read/{marathon}")
+    assert page.locator(".reading-time").inner_text() == "2 минуты чтения"
     page.goto(reader_stack.api_url + "/")
-    assert page.locator(f'.article-item[lang=ru] a[href$="/read/{article_id}"]').count() == 1
+    assert page.locator(f'.article-item[lang=ru] a[href$="/read/{marathon}"]').count() == 1
+    assert (
+        page.locator(f'.article-item[lang=ru]:has(a[href$="/read/{article_id}"]) time').inner_text()
+        == "5 января 2026\u202fг."
+    )
+
+
+def test_a_russian_reader_searches_in_russian(
+    browser: Any, screenshots: Any, reader_stack: ReaderStack
+) -> None:
+    page = open_page(browser, screenshots, "russian-search", locale="ru-RU")
+    try:
+        page.goto(reader_stack.api_url + "/")
+        assert page.locator("html").get_attribute("lang") == "ru"
+        assert page.locator("h1").inner_text() == "Последние статьи"
+        page.get_by_placeholder("Поиск по статьям").fill("полумарафон")
+        page.get_by_role("button", name="Поиск").first.click()
+        page.wait_for_url("**/find?q=*")
+        assert page.locator("h1").inner_text() == "Результаты поиска по запросу «полумарафон»"
+        assert page.locator(".total").inner_text() == "1 результат"
+        assert page.locator(".search-filters select[name=sort] option").all_inner_texts() == [
+            "По релевантности",
+            "Сначала новые",
+        ]
+        page.get_by_role("link", name=re.compile("^Полумарафон в Приреченске")).click()
+        assert page.locator("html").get_attribute("lang") == "ru"
+
+        page.goto(f"{reader_stack.api_url}/find?q=said")
+        page.locator(".search-filters select[name=language]").select_option("ru")
+        page.locator(".search-filters button").click()
+        assert page.get_by_role("heading", name="Ничего не найдено").is_visible()
+        page.get_by_role("link", name="поищите без фильтров").click()
+        assert page.locator(".result").count() > 0
+        page.screenshot(path=str(page.screenshot_name), full_page=True)
+    finally:
+        page.context.close()
+
+
+def test_an_english_reader_switches_the_pages_to_russian(
+    page: Any, reader_stack: ReaderStack
+) -> None:
+    page.goto(reader_stack.api_url + "/")
+    assert page.locator("h1").inner_text() == "Latest articles"
+    page.locator(".languages").get_by_role("link", name="Русский").click()
+    assert page.locator("h1").inner_text() == "Последние статьи"
+    # The choice stays with the search the reader makes next.
+    page.get_by_placeholder("Поиск по статьям").fill("Uzbekistan")
+    page.get_by_placeholder("Поиск по статьям").press("Enter")
+    assert page.locator(".total").inner_text() == "1 результат"
+    assert "lang=ru" in page.url
 
 
 def test_hostile_article_text_renders_inert(page: Any, reader_stack: ReaderStack) -> None:
@@ -249,13 +336,16 @@ def test_article_without_a_title_in_the_file(page: Any, reader_stack: ReaderStac
     assert page.locator(".byline").inner_text() == "By Harbour Gazette staff"
 
 
-def newsroom_page(site: Newsroom, stack: ReaderStack, path: str, article_url: str) -> str:
+def newsroom_page(
+    site: Newsroom, stack: ReaderStack, path: str, article_url: str, data_lang: str | None = None
+) -> str:
+    chosen = f' data-lang="{data_lang}"' if data_lang else ""
     site.pages[path] = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>The Harbour Gazette</title></head>
 <body><h1>Kestrel Bay council approves $418 million budget</h1>
 <div id="newsbrief"></div>
 <script src="{stack.api_url}/widget.js" data-article-url="{html.escape(article_url)}"
-        data-target="newsbrief" defer></script>
+        data-target="newsbrief"{chosen} defer></script>
 <p>The council voted on Thursday…</p></body></html>"""
     return site.origin + path
 
@@ -276,6 +366,9 @@ def test_widget_finds_the_article_by_its_url_and_shows_the_summary(
     expected = reader_stack.api(f"/articles/{found[0]['id']}/summary")["summary"]
     shown = page.locator(".newsbrief-summary-sentences li").all_inner_texts()
     assert [text.strip() for text in shown] == expected
+    expect(page.locator(".newsbrief-summary-origin")).to_have_text(
+        "Automatically generated summary"
+    )
 
 
 def test_widget_says_when_the_article_is_unknown(page: Any, reader_stack: ReaderStack) -> None:
@@ -300,3 +393,43 @@ def test_widget_on_an_origin_not_allowed_gets_no_answer(
     assert "the service did not answer" in page.locator(".newsbrief-summary").inner_text()
     assert page.locator(".newsbrief-summary-sentences li").count() == 0
     assert any("CORS" in text for text in refused)
+
+
+def test_widget_speaks_data_lang_or_the_article_language(
+    page: Any, reader_stack: ReaderStack
+) -> None:
+    climbing = reader_stack.ids["prirechensk-climbing-wall-ru.json"]
+    expected = reader_stack.api(f"/articles/{climbing}/summary")["summary"]
+    # data-lang: Russian from the start, on a page that says it is English.
+    url = newsroom_page(
+        reader_stack.newsroom, reader_stack, "/ru/skalodrom.html", CLIMBING_URL, "ru"
+    )
+    page.goto(url)
+    box = page.locator("#newsbrief .newsbrief-summary")
+    expect(box.locator("button")).to_have_text(RUSSIAN_BUTTON)
+    assert box.get_attribute("lang") == "ru"
+    box.locator("button").click()
+    page.locator(".newsbrief-summary[data-state=done]").wait_for()
+    shown = page.locator(".newsbrief-summary-sentences li").all_inner_texts()
+    assert [text.strip() for text in shown] == expected
+    assert page.locator(".newsbrief-summary-sentences").get_attribute("lang") == "ru"
+
+    # No data-lang: the page's language until the article is found, then the article's.
+    url = newsroom_page(reader_stack.newsroom, reader_stack, "/skalodrom.html", CLIMBING_URL)
+    page.goto(url)
+    expect(box.locator("button")).to_have_text(BUTTON)
+    box.locator("button").click()
+    page.locator(".newsbrief-summary[data-state=done]").wait_for()
+    expect(box.locator("button")).to_have_text(RUSSIAN_BUTTON)
+    assert box.get_attribute("lang") == "ru"
+
+    # A Russian newsroom's widget says in Russian why there is no summary.
+    url = newsroom_page(
+        reader_stack.newsroom, reader_stack, "/ru/nowhere.html", "https://x.example/no", "ru"
+    )
+    page.goto(url)
+    box.locator("button").click()
+    page.locator(".newsbrief-summary[data-state=error]").wait_for()
+    assert box.locator(".newsbrief-summary-status").inner_text() == (
+        "Не удалось загрузить краткое содержание (для этой статьи краткого содержания пока нет)."
+    )

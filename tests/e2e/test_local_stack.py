@@ -24,7 +24,7 @@ def api(banner: dict[str, str], path: str) -> Any:
 
 
 def test_banner_names_the_endpoints(local_stack: dict[str, str]):
-    assert set(local_stack) == {"s3_endpoint", "api_url", "bucket", "api_key"}
+    assert set(local_stack) == {"s3_endpoint", "api_url", "bucket", "event_bus", "api_key"}
     assert local_stack["bucket"].startswith("newsbrief-articles-")
 
 

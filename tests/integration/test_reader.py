@@ -56,13 +56,16 @@ def parse_html(body: str) -> Tags:
     return tags
 
 
-def page(pipeline: Pipeline, path: str, host: str = "127.0.0.1:3000") -> tuple[int, dict, str]:
-    status, headers, body = pipeline.api.gateway.handle("GET", path, {"host": host}, b"")
-    return status, headers, body.decode("utf-8")
+def page(
+    pipeline: Pipeline, path: str, host: str = "127.0.0.1:3000", **headers: str
+) -> tuple[int, dict, str]:
+    sent = {"host": host, **{name.replace("_", "-"): value for name, value in headers.items()}}
+    status, received, body = pipeline.api.gateway.handle("GET", path, sent, b"")
+    return status, received, body.decode("utf-8")
 
 
-def ok_page(pipeline: Pipeline, path: str) -> str:
-    status, headers, body = page(pipeline, path)
+def ok_page(pipeline: Pipeline, path: str, **headers: str) -> str:
+    status, headers, body = page(pipeline, path, **headers)
     assert status == 200, (status, body)
     assert headers["Content-Type"].startswith("text/html")
     return body
@@ -115,6 +118,77 @@ def test_front_page_article_page_and_summary_view(pipeline: Pipeline):
     russian = ok_page(pipeline, f"/read/{ids['prirechensk-half-marathon-ru.txt']}")
     assert '<article class="story" lang="ru">' in russian
     assert "Полумарафон в Приреченске" in russian
+
+
+def test_pages_speak_the_article_language_or_the_readers(pipeline: Pipeline):
+    ids = upload_examples(
+        pipeline,
+        "seed-article.txt",
+        "prirechensk-half-marathon-ru.txt",
+        "prirechensk-climbing-wall-ru.json",
+    )
+    climbing = ids["prirechensk-climbing-wall-ru.json"]
+    status, headers, body = page(pipeline, f"/read/{climbing}", accept_language="en")
+    assert status == 200 and headers["Content-Language"] == "ru"
+    assert '<html lang="ru">' in body
+    assert "Нет времени читать? Получить краткое содержание" in body
+    assert "No time to read" not in body
+    assert ">Автор: Мария Лебедева<" in body
+    assert '<time datetime="2026-01-05T12:30:00+03:00">5 января 2026\u202fг.</time>' in body
+    assert ">1 минута чтения<" in body
+    assert 'data-loading="Загружаем краткое содержание…"' in body
+    assert (
+        'data-failed="Не удалось загрузить краткое содержание ({reason}). Попробуйте ещё раз."'
+        in body
+    )
+    marathon = ok_page(pipeline, f"/read/{ids['prirechensk-half-marathon-ru.txt']}")
+    assert ">2 минуты чтения<" in marathon
+    summary = ok_page(pipeline, f"/read/{climbing}/summary?length=short")
+    assert '<html lang="ru">' in summary and "Читать статью целиком" in summary
+
+    # The seed is English whatever the reader asks for.
+    status, headers, seed = page(pipeline, f"/read/{ids['seed-article.txt']}", accept_language="ru")
+    assert headers["Content-Language"] == "en" and '<html lang="en">' in seed
+    assert "min read<" in seed and "No time to read? Get a summary" in seed
+
+    # Pages about no one article: ?lang=, else Accept-Language, else English.
+    status, headers, front = page(pipeline, "/", accept_language="ru-RU,ru;q=0.9,en;q=0.8")
+    assert headers["Content-Language"] == "ru" and headers["Vary"] == "Accept-Language"
+    assert "<h1>Последние статьи</h1>" in front and 'name="lang"' not in front
+    assert "<h1>Latest articles</h1>" in ok_page(pipeline, "/", accept_language="de, en;q=0.5")
+    assert "<h1>Latest articles</h1>" in ok_page(pipeline, "/")
+    chosen = ok_page(pipeline, "/?lang=ru", accept_language="en")
+    assert "<h1>Последние статьи</h1>" in chosen
+    assert '<input type="hidden" name="lang" value="ru">' in chosen
+    # The choice goes with the reader: an English article keeps its language, its links keep ru.
+    seed_id = ids["seed-article.txt"]
+    assert f'href="/read/{seed_id}?lang=ru"' in chosen
+    seed_chosen = ok_page(pipeline, f"/read/{seed_id}?lang=ru")
+    assert '<html lang="en">' in seed_chosen and 'class="brand" href="/?lang=ru"' in seed_chosen
+    assert "&amp;lang=ru" in seed_chosen.split('class="keywords"')[1]
+    # Each article's date is in its own language, on any page.
+    assert "5 января 2026\u202fг." in ok_page(pipeline, "/")
+
+    found = ok_page(
+        pipeline, "/find?q=%D1%81%D0%BA%D0%B0%D0%BB%D0%BE%D0%B4%D1%80%D0%BE%D0%BC&lang=ru"
+    )
+    assert "Результаты поиска по запросу «скалодром»" in found
+    assert '<p class="total">1 результат</p>' in found
+    assert "<mark>" in found
+    nothing = ok_page(pipeline, "/find?q=zzyzxqv&language=en&lang=ru")
+    assert "По запросу «zzyzxqv» с этими фильтрами ничего не найдено" in nothing
+    assert 'href="/find?q=zzyzxqv&amp;lang=ru">поищите без фильтров</a>' in nothing
+    # A translation's placeholders are filled with escaped text.
+    hostile = quote('"><img src=x onerror=alert(1)>')
+    for language in ("ru", "en"):
+        body = ok_page(pipeline, f"/find?q={hostile}&language=en&lang={language}")
+        assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+        assert not any(tag == "img" for tag, _ in parse_html(body).tags)
+
+    status, headers, missing = page(pipeline, "/read/0123456789abcdef0123", accept_language="ru")
+    assert status == 404 and "Такой статьи нет" in missing
+    status, _, bad = page(pipeline, "/?limit=500&lang=ru")
+    assert status == 400 and "limit должен быть числом от 1 до 50" in bad
 
 
 def test_previous_next_and_related(pipeline: Pipeline):
@@ -285,6 +359,11 @@ def test_static_files_widget_and_stage_paths(pipeline: Pipeline):
     status, headers, body = page(pipeline, "/widget.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
     assert "/articles?limit=1&url=" in body
+    strings = re.search(r"var MESSAGES = (\{.*?\});\n", body)
+    assert strings, "the widget carries its strings"
+    table = json.loads(strings.group(1))
+    assert table["ru"]["button"] == "Нет времени читать? Получить краткое содержание"
+    assert table["en"]["button"] == "No time to read? Get a summary"
 
     # On API Gateway's own host the stage is part of every path.
     status, _, body = page(pipeline, "/", host="abc123.execute-api.us-east-1.amazonaws.com")

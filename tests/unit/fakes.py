@@ -1,8 +1,9 @@
 """In-memory stand-ins for the adapters the stages and the service are given: the articles
-bucket (with the object events S3 would queue for each write), the articles table and the
-search index. Each keeps the rules of the real one that callers rely on (versions of an
-upload, writes conditional on the sequencer or the content digest, listing newest first), so
-the stages and the service can be tested in milliseconds; the moto tests check the real ones.
+bucket (with the object events S3 would queue for each write), the articles table, the search
+index and the event bus. Each keeps the rules of the real one that callers rely on (versions
+of an upload, writes conditional on the sequencer or the content digest, listing newest
+first), so the stages and the service can be tested in milliseconds; the moto tests check the
+real ones.
 
 The fakes subclass the real adapters: mypy holds their methods to the real signatures, and a
 method a fake does not override fails loudly (it finds no client) instead of passing."""
@@ -14,6 +15,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsbrief.announcements.details import BusEvent, DetailType
 from newsbrief.events import ObjectEvent
 from newsbrief.indexing import (
     ArticleNotIndexedError,
@@ -25,6 +27,7 @@ from newsbrief.indexing import (
 from newsbrief.models import (
     ArticleMetadata,
     ArticleRecord,
+    EditorialSummary,
     ParsedArticle,
     Rejection,
     SearchHit,
@@ -41,9 +44,11 @@ from newsbrief.storage.articles import (
     sequencer_sort,
     usable_url_key,
 )
+from newsbrief.storage.event_bus import EventBus, EventsNotPutError
 from newsbrief.storage.objects import (
     ObjectMissingError,
     ObjectStore,
+    StoredSummary,
     Upload,
     parsed_key,
     summary_key,
@@ -146,6 +151,18 @@ class FakeObjectStore(ObjectStore):
 
     def get_summary(self, article_id: str) -> Summary:
         return Summary.model_validate_json(self._read(summary_key(article_id)))
+
+    def summary_versions(self, article_id: str, limit: int) -> list[StoredSummary]:
+        state = self._keys.get(summary_key(article_id))
+        versions = reversed(state.versions) if state else []
+        return [
+            StoredSummary(
+                version_id=version.version_id,
+                written_at=now_iso(),
+                summary=Summary.model_validate_json(version.data),
+            )
+            for version in versions
+        ][:limit]
 
     def summary_exists(self, article_id: str) -> bool:
         state = self._keys.get(summary_key(article_id))
@@ -266,6 +283,8 @@ class FakeArticleRepository(ArticleRepository):
                 "listing_sort": f"{article.published or article.parsed_at}#{article.id}",
                 "created_at": earlier.created_at if earlier else now,
                 "updated_at": now,
+                # The newsroom's summary outlives a new parse, as the table's update leaves it.
+                "editorial": earlier.editorial if earlier else None,
             }
         )
         self._recorded_from(article.id, article.source.sequencer)
@@ -295,7 +314,7 @@ class FakeArticleRepository(ArticleRepository):
         self._recorded_from(article_id, sequencer)
         self._urls.pop(article_id, None)
 
-    def record_summarized(self, summary: Summary) -> None:
+    def record_summarized(self, summary: Summary) -> ArticleRecord:
         record = self._current(summary.id, summary.source_sha256)
         self.records[summary.id] = record.model_copy(
             update={
@@ -307,6 +326,32 @@ class FakeArticleRepository(ArticleRepository):
                 "updated_at": now_iso(),
             }
         )
+        return self.records[summary.id].model_copy(deep=True)
+
+    def record_editorial(self, article_id: str, editorial: EditorialSummary) -> ArticleRecord:
+        record = self._current(article_id, editorial.source_sha256)
+        self.records[article_id] = record.model_copy(
+            update={"editorial": editorial.model_copy(), "updated_at": now_iso()}
+        )
+        return self.records[article_id].model_copy(deep=True)
+
+    def mark_summary_stale(self, article_id: str, content_sha256: str) -> ArticleRecord | None:
+        record = self.records.get(article_id)
+        if (
+            record is None
+            or record.content_sha256 != content_sha256
+            or record.editorial is None
+            or record.editorial.source_sha256 == content_sha256
+            or record.editorial.stale
+        ):
+            return None
+        self.records[article_id] = record.model_copy(
+            update={
+                "editorial": record.editorial.model_copy(update={"stale": True}),
+                "updated_at": now_iso(),
+            }
+        )
+        return self.records[article_id].model_copy(deep=True)
 
     def record_indexed(
         self, article_id: str, content_sha256: str, duplicate_of: str | None
@@ -348,7 +393,11 @@ class FakeArticleRepository(ArticleRepository):
         )
 
     def list_records(
-        self, limit: int, cursor: str | None = None, language: str | None = None
+        self,
+        limit: int,
+        cursor: str | None = None,
+        language: str | None = None,
+        stale_only: bool = False,
     ) -> tuple[list[ArticleRecord], str | None]:
         if cursor is not None and cursor not in self._cursors:
             raise InvalidCursorError("cursor is not valid")
@@ -358,6 +407,7 @@ class FakeArticleRepository(ArticleRepository):
             record
             for record in newest_first
             if (language is None or record.language == language)
+            and (not stale_only or (record.editorial is not None and record.editorial.stale))
             and (before is None or _listing_sort(record) < before)
         ]
         page = matching[:limit]
@@ -450,3 +500,22 @@ def _hit(doc: IndexDocument) -> SearchHit:
         snippet=" ".join(doc.summary),
         published=doc.published,
     )
+
+
+class FakeEventBus(EventBus):
+    """The stack's bus: keeps what was put, in order; ``refuse`` events are refused (as after
+    the real adapter's last retry) before it takes any again."""
+
+    def __init__(self) -> None:
+        super().__init__(client=None, bus_name="newsroom")
+        self.put_events: list[BusEvent] = []
+        self.refuse = 0
+
+    def put(self, events: Sequence[BusEvent]) -> None:
+        if self.refuse and events:
+            self.refuse = max(0, self.refuse - len(events))
+            raise EventsNotPutError(events, "ThrottlingException")
+        self.put_events.extend(events)
+
+    def details(self, detail_type: DetailType) -> list[dict[str, object]]:
+        return [event.detail for event in self.put_events if event.detail_type is detail_type]

@@ -68,3 +68,14 @@ def test_each_queue_fed_function_runs_as_many_instances_as_its_maximum_concurren
     }
     raised, _ = read_stack(TEMPLATE, "newsbrief", {"StageMaximumConcurrency": "5"})
     assert {m.maximum_concurrency for m in raised.mappings} == {5}
+
+
+def test_the_event_bus_and_the_api_url_come_from_the_template(stack_spec: tuple[StackSpec, Any]):
+    spec, resolver = stack_spec
+    assert spec.event_bus_name == "newsbrief-newsroom"
+    assert spec.environment["EVENT_BUS_NAME"] == spec.event_bus_name
+    assert resolver.arns["NewsroomEventBus"] == (
+        "arn:aws:events:us-east-1:123456789012:event-bus/newsbrief-newsroom"
+    )
+    # The stack's own API stands in for this URL once it listens (local/stack.py).
+    assert spec.environment["API_URL"].startswith("https://")

@@ -59,7 +59,11 @@ def aws(stack_spec: tuple[StackSpec, Any], monkeypatch: pytest.MonkeyPatch) -> I
         runtime.reset()
         session = boto3.session.Session()
         create_resources(
-            spec, session.client("s3"), session.client("sqs"), session.client("dynamodb")
+            spec,
+            session.client("s3"),
+            session.client("sqs"),
+            session.client("dynamodb"),
+            session.client("events"),
         )
         yield
         runtime.reset()

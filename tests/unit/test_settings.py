@@ -14,7 +14,13 @@ from newsbrief import runtime
 from newsbrief.settings import SettingsError, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRED = ["ARTICLES_BUCKET", "ARTICLES_TABLE", "SEARCH_INDEX_TABLE", "IDEMPOTENCY_TABLE"]
+REQUIRED = [
+    "ARTICLES_BUCKET",
+    "ARTICLES_TABLE",
+    "SEARCH_INDEX_TABLE",
+    "IDEMPOTENCY_TABLE",
+    "EVENT_BUS_NAME",
+]
 
 
 @pytest.fixture
@@ -64,3 +70,43 @@ def test_a_function_without_its_bucket_fails_at_cold_start(
     monkeypatch.delenv("ARTICLES_BUCKET")
     with pytest.raises(SettingsError, match="ARTICLES_BUCKET: Field required"):
         Function(function, ROOT / "functions" / function, "app.lambda_handler", 512, 30)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("EVENT_BUS_NAME", "a bus with spaces"),
+        ("EVENT_BUS_NAME", "arn:aws:sqs:us-east-1:123456789012:not-a-bus"),
+        ("API_URL", "api.example/v1"),
+    ],
+)
+def test_a_malformed_bus_name_or_api_url_is_named(
+    environment: StackSpec, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        get_settings()
+
+
+def test_the_bus_is_named_or_given_by_arn_and_the_api_url_loses_its_slash(
+    environment: StackSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert get_settings().event_bus_name == environment.event_bus_name
+    arn = "arn:aws:events:eu-west-1:123456789012:event-bus/newsbrief-newsroom"
+    monkeypatch.setenv("EVENT_BUS_NAME", arn)
+    monkeypatch.setenv("API_URL", "https://abc.execute-api.eu-west-1.amazonaws.com/v1/")
+    runtime.reset()
+    settings = get_settings()
+    assert settings.event_bus_name == arn
+    assert settings.api_url == "https://abc.execute-api.eu-west-1.amazonaws.com/v1"
+
+
+@pytest.mark.parametrize("function", ["parse", "summarize", "index"])
+def test_a_stage_without_the_api_url_fails_at_cold_start(
+    environment: StackSpec, monkeypatch: pytest.MonkeyPatch, function: str
+) -> None:
+    """The stages link their events to the API; the API's own functions need no API_URL."""
+    monkeypatch.delenv("API_URL")
+    with pytest.raises(SettingsError, match="API_URL"):
+        Function(function, ROOT / "functions" / function, "app.lambda_handler", 512, 30)
+    Function("api", ROOT / "functions" / "api", "app.lambda_handler", 512, 30)

@@ -5,9 +5,12 @@ older uploads, parses that vanished, articles deleted meanwhile)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pytest
 
+from newsbrief.announcements.details import BusEvent, DetailType
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.events import ObjectEvent, article_id_for
 from newsbrief.indexing import IndexWriter
 from newsbrief.models import Status
@@ -16,7 +19,7 @@ from newsbrief.pipeline.parse import ParseStage
 from newsbrief.pipeline.summarize import SummarizeStage
 from newsbrief.settings import INCOMING_PREFIX, PARSED_PREFIX, SUMMARIES_PREFIX
 from newsbrief.storage.objects import parsed_key, summary_key
-from tests.unit.fakes import FakeArticleRepository, FakeIndex, FakeObjectStore
+from tests.unit.fakes import FakeArticleRepository, FakeEventBus, FakeIndex, FakeObjectStore
 
 BODY = (
     "The ferry operator will add four crossings a day from June, the company said on Monday. "
@@ -26,6 +29,7 @@ BODY = (
 
 
 JSON = "application/json"
+API_URL = "https://api.example/v1"
 
 
 def story(title: str, body: str = BODY, **metadata: str) -> str:
@@ -39,10 +43,12 @@ class Pipeline:
         self.objects = FakeObjectStore()
         self.articles = FakeArticleRepository()
         self.index = index or FakeIndex()
-        self.parse = ParseStage(self.objects, self.articles)
-        self.summarize = SummarizeStage(self.objects, self.articles)
+        self.bus = FakeEventBus()
+        events = NewsroomEvents(API_URL)
+        self.parse = ParseStage(self.objects, self.articles, events)
+        self.summarize = SummarizeStage(self.objects, self.articles, events)
         writer: IndexWriter = self.index
-        self.indexer = IndexStage(self.objects, self.articles, writer)
+        self.indexer = IndexStage(self.objects, self.articles, writer, events, self.bus)
 
     def run(self) -> None:
         """Hands each stage the events of the writes before it, until none are left."""
@@ -54,11 +60,12 @@ class Pipeline:
             self.objects.take_events("")
 
     def parse_and_summarize(self) -> list[ObjectEvent]:
-        """Runs the parse and summarize stages on their events; returns the index stage's."""
+        """Runs the parse and summarize stages on their events, putting the events they announce
+        on the bus as their queue does; returns the index stage's."""
         for event in self.objects.take_events(INCOMING_PREFIX):
-            self.parse.handle(event)
+            self.bus.put(self.parse.handle(event).events)
         for event in self.objects.take_events(PARSED_PREFIX):
-            self.summarize.handle(event)
+            self.bus.put(self.summarize.handle(event).events)
         return self.objects.take_events(SUMMARIES_PREFIX)
 
 
@@ -98,7 +105,7 @@ def test_a_rejected_upload_is_recorded_with_its_reason(pipeline: Pipeline) -> No
 
     outcome = pipeline.parse.handle(event)
 
-    assert outcome == type(outcome)(article_ids=[], rejected="malformed")
+    assert (outcome.article_ids, outcome.rejected) == ([], "malformed")
     record = pipeline.articles.get(article_id)
     assert record is not None
     assert record.status is Status.REJECTED
@@ -343,3 +350,123 @@ def test_a_summary_written_again_after_its_removal_keeps_the_article_indexed(
 
     assert rewrite.removed is False
     assert article_id in pipeline.index.documents
+
+
+# Events on the bus
+
+
+class WatchedBus(FakeEventBus):
+    """Notes the article's status in the table whenever one of its events is put."""
+
+    def __init__(self, articles: FakeArticleRepository) -> None:
+        super().__init__()
+        self.articles = articles
+        self.status_when_put: list[tuple[DetailType, Status | None]] = []
+
+    def put(self, events: Sequence[BusEvent]) -> None:
+        super().put(events)
+        for event in events:
+            record = self.articles.get(event.article_id)
+            self.status_when_put.append((event.detail_type, record.status if record else None))
+
+
+def watched(pipeline: Pipeline) -> WatchedBus:
+    bus = WatchedBus(pipeline.articles)
+    pipeline.bus = bus
+    pipeline.indexer = IndexStage(
+        pipeline.objects, pipeline.articles, pipeline.index, NewsroomEvents(API_URL), bus
+    )
+    return bus
+
+
+def test_an_articles_life_is_announced_each_change_after_it_is_stored(pipeline: Pipeline) -> None:
+    bus = watched(pipeline)
+    document = story("Ferry timetable", language="en", url="https://news.example/ferry")
+    pipeline.objects.upload("ferry.json", document, JSON)
+    pipeline.run()
+    article_id = article_id_for("incoming/ferry.json")
+
+    assert bus.status_when_put == [
+        (DetailType.SUMMARY_READY, Status.SUMMARIZED),
+        (DetailType.ARTICLE_INDEXED, Status.INDEXED),
+    ]
+    [ready] = bus.details(DetailType.SUMMARY_READY)
+    [indexed] = bus.details(DetailType.ARTICLE_INDEXED)
+    assert ready["summary"] == pipeline.objects.get_summary(article_id).sentences
+    for detail in (ready, indexed):
+        assert detail["article_id"] == article_id
+        assert detail["source_key"] == "incoming/ferry.json"
+        assert (detail["title"], detail["language"]) == ("Ferry timetable", "en")
+        assert detail["url"] == "https://news.example/ferry"
+        assert detail["resource_url"] == f"{API_URL}/articles/{article_id}"
+
+    pipeline.objects.delete_upload("incoming/ferry.json")
+    pipeline.run()
+
+    assert bus.status_when_put[2:] == [(DetailType.ARTICLE_DELETED, None)]
+    [deleted] = bus.details(DetailType.ARTICLE_DELETED)
+    assert (deleted["article_id"], deleted["title"]) == (article_id, "Ferry timetable")
+
+
+def test_a_rejected_upload_is_announced_with_its_reason(pipeline: Pipeline) -> None:
+    bus = watched(pipeline)
+    pipeline.objects.upload("empty.json", json.dumps({"title": "No body"}), JSON)
+    pipeline.run()
+
+    assert bus.status_when_put == [(DetailType.ARTICLE_REJECTED, Status.REJECTED)]
+    [rejected] = bus.details(DetailType.ARTICLE_REJECTED)
+    record = pipeline.articles.get(article_id_for("incoming/empty.json"))
+    assert record is not None
+    assert (rejected["reason_code"], rejected["reason"]) == ("malformed", record.reason)
+    assert (rejected["source_key"], rejected["title"]) == ("incoming/empty.json", None)
+
+
+def test_a_shorter_reupload_announces_the_articles_it_retires(pipeline: Pipeline) -> None:
+    three = json.dumps([json.loads(story(f"Story {n}")) for n in range(1, 4)])
+    pipeline.parse.handle(pipeline.objects.upload("digest.json", three, JSON))
+    two = json.dumps([json.loads(story(f"Story {n}")) for n in range(1, 3)])
+
+    outcome = pipeline.parse.handle(pipeline.objects.upload("digest.json", two, JSON))
+
+    base = article_id_for("incoming/digest.json")
+    assert [(e.detail_type, e.article_id, e.detail["title"]) for e in outcome.events] == [
+        (DetailType.ARTICLE_DELETED, f"{base}-3", "Story 3")
+    ]
+
+
+def test_an_event_handled_again_is_announced_with_the_same_id(pipeline: Pipeline) -> None:
+    event = pipeline.objects.upload("empty.json", "{not json", JSON)
+    rejected = [pipeline.parse.handle(event).events for _ in range(2)]
+    assert [e.event_id for e in rejected[0]] == [e.event_id for e in rejected[1]]
+
+    pipeline.parse.handle(pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON))
+    [parsed] = pipeline.objects.take_events(PARSED_PREFIX)
+    ready = [pipeline.summarize.handle(parsed).events for _ in range(2)]
+    assert [e.event_id for e in ready[0]] == [e.event_id for e in ready[1]]
+    assert len(ready[0]) == 1
+
+
+def test_an_index_event_the_bus_refuses_fails_its_message_and_comes_again(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.objects.upload("ferry.json", story("Ferry timetable"), JSON)
+    summaries = pipeline.parse_and_summarize()
+    pipeline.bus.refuse = 1
+    pipeline.indexer.collect("message-1", summaries)
+
+    refused = pipeline.indexer.flush(lambda: 60.0)
+
+    article_id = article_id_for("incoming/ferry.json")
+    # The article is indexed all the same; only its message is handed back to the queue.
+    assert (refused.indexed, refused.failed_messages) == ([article_id], ["message-1"])
+    assert pipeline.bus.details(DetailType.ARTICLE_INDEXED) == []
+    record = pipeline.articles.get(article_id)
+    assert record is not None and record.status is Status.INDEXED
+
+    pipeline.indexer.collect("message-1", summaries)
+    retried = pipeline.indexer.flush(lambda: 60.0)
+
+    assert retried.failed_messages == []
+    [indexed] = pipeline.bus.details(DetailType.ARTICLE_INDEXED)
+    assert indexed["article_id"] == article_id
+    assert list(pipeline.index.documents) == [article_id]

@@ -49,8 +49,10 @@ EXPECTED_S3_ACCESS: dict[str, dict[str, set[str]]] = {
     "IndexFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/", "summaries/"}},
     "ApiFunction": {
         "s3:ListBucket": {"(bucket)"},
+        "s3:ListBucketVersions": {"(bucket)"},
         "s3:GetObject": {"incoming/", "parsed/", "summaries/"},
-        "s3:PutObject": {"incoming/"},
+        "s3:GetObjectVersion": {"summaries/"},
+        "s3:PutObject": {"incoming/", "summaries/"},
         "s3:DeleteObject": {"incoming/"},
     },
     "ReaderFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/"}},
@@ -90,6 +92,9 @@ EXPECTED_ROUTES = {
     ("GET", "/articles/{article_id}", False),
     ("DELETE", "/articles/{article_id}", True),
     ("GET", "/articles/{article_id}/summary", False),
+    ("PUT", "/articles/{article_id}/summary", True),
+    ("POST", "/articles/{article_id}/summary/approve", True),
+    ("GET", "/articles/{article_id}/summary/history", True),
     ("GET", "/articles/{article_id}/related", False),
     ("GET", "/articles/{article_id}/neighbors", False),
     ("GET", "/search", False),
@@ -185,8 +190,10 @@ def s3_access(template: Template, function: str) -> dict[str, set[str]]:
         if not actions:
             continue
         for resource in as_list(statement["Resource"]):
-            if actions == ["s3:ListBucket"] and resource.get("Fn::Sub") == BUCKET_ARN:
-                access.setdefault("s3:ListBucket", set()).add("(bucket)")
+            bucket_actions = {"s3:ListBucket", "s3:ListBucketVersions"}
+            if len(actions) == 1 and actions[0] in bucket_actions:
+                assert resource.get("Fn::Sub") == BUCKET_ARN, f"{function}: {resource}"
+                access.setdefault(actions[0], set()).add("(bucket)")
                 continue
             match = OBJECT_ARN.fullmatch(resource.get("Fn::Sub", ""))
             assert match, f"{function}: S3 resource {resource} is not one prefix of the bucket"
@@ -909,3 +916,48 @@ def test_default_concurrency_fits_a_new_account(template: Template) -> None:
         {"Ref": "AWS::NoValue"},
     ]
     assert parameters["ApiReservedConcurrency"]["Default"] == 0
+
+
+# ---------------------------------------------------------------- events for the newsroom
+
+ANNOUNCING_FUNCTIONS = ("ParseFunction", "SummarizeFunction", "IndexFunction", "ApiFunction")
+
+
+def test_each_stack_has_its_own_bus_named_in_every_functions_environment(
+    template: Template,
+) -> None:
+    assert list(resources_of_type(template, "AWS::Events::EventBus")) == ["NewsroomEventBus"]
+    bus = template["Resources"]["NewsroomEventBus"]["Properties"]
+    assert bus["Name"] == {"Fn::Sub": "${AWS::StackName}-newsroom"}
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["EVENT_BUS_NAME"] == {"Ref": "NewsroomEventBus"}
+    assert template["Outputs"]["NewsroomEventBusName"]["Value"] == {"Ref": "NewsroomEventBus"}
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_S3_ACCESS))
+def test_a_function_may_put_events_on_its_own_bus_only(template: Template, function: str) -> None:
+    granted = [
+        statement
+        for statement in inline_statements(template, function)
+        if any(action.startswith("events:") for action in as_list(statement["Action"]))
+    ]
+    if function not in ANNOUNCING_FUNCTIONS:
+        assert granted == []
+        return
+    assert [(s["Effect"], s["Action"], s["Resource"]) for s in granted] == [
+        ("Allow", "events:PutEvents", {"Fn::GetAtt": ["NewsroomEventBus", "Arn"]})
+    ]
+
+
+def test_the_stages_link_events_to_the_api_without_a_circular_dependency(
+    template: Template,
+) -> None:
+    """The API depends on the functions its routes invoke: only the others may name it."""
+    api_url = {"Fn::Sub": "https://${NewsbriefApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1"}
+    for function in WORKER_QUEUES:
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["API_URL"] == api_url
+    for function in ("ApiFunction", "ReaderFunction"):
+        properties = template["Resources"][function]["Properties"]
+        assert "API_URL" not in properties.get("Environment", {}).get("Variables", {})
+    assert "API_URL" not in template["Globals"]["Function"]["Environment"]["Variables"]

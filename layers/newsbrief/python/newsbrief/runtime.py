@@ -10,8 +10,10 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.settings import FURNITURE_MIN_UPLOADS, get_settings
 from newsbrief.storage.articles import ArticleRepository, FurnitureRepository
+from newsbrief.storage.event_bus import EventBus
 from newsbrief.storage.objects import ObjectStore
 
 # The AWS SDK is the only library the functions call out through; X-Ray's default patches every
@@ -21,6 +23,7 @@ TRACED_MODULES = ("botocore",)
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
 
+    from newsbrief.announcements.publisher import EventPublisher
     from newsbrief.indexing import IndexWriter, SearchIndex
     from newsbrief.pipeline.index import IndexStage
     from newsbrief.pipeline.parse import ParseStage
@@ -71,11 +74,35 @@ def index_writer() -> IndexWriter:
     return dynamodb_writer(client("dynamodb"), get_settings().search_index_table)
 
 
-def newsroom_service() -> NewsroomService:
-    """What the API's and the reader's routes call."""
+def event_bus() -> EventBus:
+    return EventBus(client("events"), get_settings().event_bus_name)
+
+
+def newsroom_events() -> NewsroomEvents:
+    """The stages' events, linked to the API's URL from their environment."""
+    return NewsroomEvents(get_settings().require_api_url())
+
+
+def event_publisher(api_url: str) -> EventPublisher:
+    """The API's events, linked to ``api_url``: the URL its request came in on, since the
+    API's functions cannot have the API's own URL in their environment."""
+    from newsbrief.announcements.publisher import EventPublisher
+
+    return EventPublisher(event_bus(), NewsroomEvents(api_url))
+
+
+def newsroom_service(api_url: str | None = None) -> NewsroomService:
+    """What the API's and the reader's routes call; with ``api_url`` (an editor's change), it
+    announces what it stores on the bus, linked to that URL."""
     from newsbrief.service import NewsroomService
 
-    return NewsroomService(object_store(), article_repository(), search_index)
+    return NewsroomService(
+        object_store(),
+        article_repository(),
+        search_index,
+        get_settings().review_required,
+        event_publisher(api_url) if api_url else None,
+    )
 
 
 def parse_stage() -> ParseStage:
@@ -84,7 +111,7 @@ def parse_stage() -> ParseStage:
     furniture = FurnitureRepository(
         dynamodb().Table(get_settings().articles_table), FURNITURE_MIN_UPLOADS
     )
-    return ParseStage(object_store(), article_repository(), furniture)
+    return ParseStage(object_store(), article_repository(), newsroom_events(), furniture)
 
 
 def summarize_stage() -> SummarizeStage:
@@ -92,13 +119,22 @@ def summarize_stage() -> SummarizeStage:
 
     model_id = get_settings().bedrock_model_id
     bedrock = bedrock_runtime() if model_id else None
-    return SummarizeStage(object_store(), article_repository(), bedrock, model_id)
+    return SummarizeStage(
+        object_store(), article_repository(), newsroom_events(), bedrock, model_id
+    )
 
 
 def index_stage() -> IndexStage:
     from newsbrief.pipeline.index import IndexStage
 
-    return IndexStage(object_store(), article_repository(), index_writer())
+    return IndexStage(
+        object_store(),
+        article_repository(),
+        index_writer(),
+        newsroom_events(),
+        event_bus(),
+        get_settings().review_required,
+    )
 
 
 @cache

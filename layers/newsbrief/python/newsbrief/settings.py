@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -19,6 +20,9 @@ MAX_API_UPLOAD_BYTES = 4 * 1024 * 1024
 
 # Uploads of one source that must share a line before it is learned as that source's furniture.
 FURNITURE_MIN_UPLOADS = 3
+
+# What PutEvents takes as EventBusName: a bus's name or its ARN.
+EVENT_BUS_PATTERN = r"^(arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus/)?[/.\-_A-Za-z0-9]{1,256}$"
 
 
 class SettingsError(RuntimeError):
@@ -39,6 +43,17 @@ class Settings(BaseModel):
     idempotency_table: str = Field(alias="IDEMPOTENCY_TABLE", min_length=1)
     bedrock_model_id: str = Field(default="", alias="BEDROCK_MODEL_ID")
     cors_allowed_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOWED_ORIGINS")
+    # The stack's bus, which the newsroom's systems subscribe to (newsbrief.announcements).
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", pattern=EVENT_BUS_PATTERN)
+    # The API's base URL, which each event links to. The stages have it from the template; the
+    # API's own functions cannot (the API depends on them) and take it from their requests.
+    api_url: str = Field(default="", alias="API_URL", pattern=r"^(https?://\S+)?$")
+    # The SummaryReview parameter: "required" shows readers only the newsroom's summaries.
+    summary_review: Literal["off", "required"] = Field(default="off", alias="SUMMARY_REVIEW")
+
+    @property
+    def review_required(self) -> bool:
+        return self.summary_review == "required"
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
@@ -46,6 +61,20 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _without_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def require_api_url(self) -> str:
+        """The API's URL, for the functions whose events link to it; SettingsError if unset."""
+        if not self.api_url:
+            raise SettingsError(
+                "the function's environment is incomplete: API_URL: the stages link each "
+                "event they put to the article's resource in the API"
+            )
+        return self.api_url
 
 
 @lru_cache(maxsize=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aws_lambda_powertools import Logger
 
+from newsbrief.announcements.details import BusEvent
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.articles import extract_articles, parsed_articles
 from newsbrief.errors import RejectedUploadError
 from newsbrief.events import ObjectEvent, article_id_for
@@ -24,8 +26,12 @@ logger = Logger(child=True)
 
 @dataclass(frozen=True)
 class ParseOutcome:
+    """The articles an event concerned, the rejection's code, and the events to put once the
+    outcome is stored (the queue puts them, and again on a redelivery)."""
+
     article_ids: list[str]
     rejected: str | None = None
+    events: list[BusEvent] = field(default_factory=list)
 
 
 class ParseStage:
@@ -33,10 +39,12 @@ class ParseStage:
         self,
         objects: ObjectStore,
         articles: ArticleRepository,
+        events: NewsroomEvents,
         furniture: FurnitureRepository | None = None,
     ) -> None:
         self._objects = objects
         self._articles = articles
+        self._events = events
         self._furniture = furniture
 
     def handle(self, event: ObjectEvent) -> ParseOutcome:
@@ -84,9 +92,10 @@ class ParseStage:
                 continue
             self._objects.put_parsed(article)
             recorded.append(article.id)
+        deleted = []
         if recorded:
-            self._retire_articles_not_in(event, {article.id for article in articles})
-        return ParseOutcome(article_ids=recorded)
+            deleted = self._retire_articles_not_in(event, {article.id for article in articles})
+        return ParseOutcome(article_ids=recorded, events=deleted)
 
     def _without_learned_furniture(
         self,
@@ -140,29 +149,37 @@ class ParseStage:
         if previous is not None and previous.parsed:
             # The key's earlier version was an article: its removal cascades to the index.
             self._objects.delete_parsed(article_id)
-        self._retire_articles_not_in(event, {article_id})
-        return ParseOutcome(article_ids=[], rejected=rejection.code)
+        deleted = self._retire_articles_not_in(event, {article_id})
+        rejected = self._events.article_rejected(
+            article_id, source, rejection.code, rejection.message
+        )
+        return ParseOutcome(article_ids=[], rejected=rejection.code, events=[rejected, *deleted])
 
-    def _retire_articles_not_in(self, event: ObjectEvent, current: set[str]) -> None:
+    def _retire_articles_not_in(self, event: ObjectEvent, current: set[str]) -> list[BusEvent]:
         """A re-upload that holds fewer articles than before retires the rest."""
-        for article_id in self._articles.ids_for_source_key(event.key):
-            if article_id not in current:
-                self._delete_article(article_id, event.sequencer)
+        return [
+            deleted
+            for article_id in self._articles.ids_for_source_key(event.key)
+            if article_id not in current
+            if (deleted := self._delete_article(article_id, event.sequencer))
+        ]
 
     def _remove(self, event: ObjectEvent) -> ParseOutcome:
-        removed = [
-            article_id
+        deleted = [
+            announced
             for article_id in self._articles.ids_for_source_key(event.key)
-            if self._delete_article(article_id, event.sequencer)
+            if (announced := self._delete_article(article_id, event.sequencer))
         ]
-        return ParseOutcome(article_ids=removed)
+        return ParseOutcome(article_ids=[e.article_id for e in deleted], events=deleted)
 
-    def _delete_article(self, article_id: str, sequencer: str | None) -> bool:
+    def _delete_article(self, article_id: str, sequencer: str | None) -> BusEvent | None:
+        """Deletes the article and what was made of it; returns its ``Article Deleted`` event
+        (None: it was gone already, or a newer upload of its key is recorded)."""
         record = self._articles.get(article_id)
         if record is None or not self._articles.delete(article_id, sequencer):
-            return False
+            return None
         if record.parsed:
             self._objects.delete_parsed(article_id)
         if record.status is Status.REJECTED:
             self._objects.delete_rejection(article_id)
-        return True
+        return self._events.article_deleted(record, sequencer)

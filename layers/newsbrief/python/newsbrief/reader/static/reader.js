@@ -1,5 +1,6 @@
 // The article page's "Get a summary" button: fetches the summary and shows it in place.
-// Without this script the same form opens the server-rendered summary page.
+// Without this script the same form opens the server-rendered summary page. Its messages come
+// from the section's data- attributes, which the server writes in the page's language.
 "use strict";
 
 (function () {
@@ -11,8 +12,24 @@
   var status = section.querySelector(".summary-status");
   var list = section.querySelector(".summary-sentences");
   var button = section.querySelector(".summary-button");
+  var origins = section.querySelectorAll(".summary-origin");
+  var pendingReview = section.querySelector(".summary-pending");
   var shown = false;
   var pending = null;
+  // The API explains its errors in English: other pages say which HTTP status came back instead.
+  var apiSpeaksPage = (document.documentElement.lang || "en") === "en";
+
+  function failed(reason) {
+    return section.getAttribute("data-failed").replace("{reason}", reason);
+  }
+
+  // The labels are in the page (server-rendered, in the page's language); the answer says which.
+  function label(origin) {
+    var shown = origin === "editor" ? "editor" : origin ? "machine" : "";
+    Array.prototype.forEach.call(origins, function (element) {
+      element.hidden = element.getAttribute("data-origin") !== shown;
+    });
+  }
 
   function chosenLength() {
     var checked = form.querySelector("input[name=length]:checked");
@@ -47,7 +64,7 @@
     }
     var controller = new AbortController();
     pending = controller;
-    setState("loading", "Getting the summary…");
+    setState("loading", section.getAttribute("data-loading"));
     fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
       .then(function (response) {
         return response.json().then(
@@ -61,11 +78,13 @@
         }
         pending = null;
         if (!result.response.ok || !result.body || !Array.isArray(result.body.summary)) {
-          var reason = result.body && result.body.error ? result.body.error.message : "HTTP " + result.response.status;
-          setState("error", "The summary could not be loaded (" + reason + "). Please try again.");
+          var explained = apiSpeaksPage && result.body && result.body.error;
+          setState("error", failed(explained ? result.body.error.message : "HTTP " + result.response.status));
           return;
         }
+        pendingReview.hidden = !result.body.pending_review;
         show(result.body.summary);
+        label(result.body.pending_review ? "" : result.body.origin);
         setState("done", "");
       })
       .catch(function (error) {
@@ -73,7 +92,7 @@
           return;
         }
         pending = null;
-        setState("error", "The summary could not be loaded (network error). Please try again.");
+        setState("error", failed(section.getAttribute("data-network-error")));
       });
   }
 

@@ -1,0 +1,1 @@
+"""What the stack tells the newsroom's own systems through its EventBridge bus."""
