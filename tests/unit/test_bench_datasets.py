@@ -244,12 +244,19 @@ def test_a_bench_without_its_data_says_how_to_get_it(command: list[str], tmp_pat
 
 def test_the_catalogue_describes_every_set_and_matches_the_shared_data() -> None:
     catalogue = datasets.load_catalogue()
-    assert set(catalogue.sets) == {"wcxb-dev-articles", "cnndm", "bbc_news_summary", "rt_ru"}
+    assert set(catalogue.sets) == {
+        "wcxb-dev-articles",
+        "cnndm",
+        "bbc_news_summary",
+        "rt_ru",
+        "daniel-ru",
+    }
     for data_set in catalogue.sets.values():
         assert data_set.source and data_set.licence and data_set.may_copy
         assert data_set.files
         assert all(len(digest) == 64 for digest in data_set.files.values())
     assert len(catalogue.sets["wcxb-dev-articles"].files) == 2 * 790 + 1
+    assert len(catalogue.sets["daniel-ru"].files) == 2 * 135 + 1
     if not datasets.SHARED_DATA.is_dir():
         pytest.skip("no ../shared/data beside this checkout")
     for data_set in catalogue.sets.values():

@@ -64,6 +64,7 @@ ACCEPTED_TYPES: dict[str, str] = {
 }
 PRESIGNED_UPLOAD_SECONDS = 900
 _UNSAFE_FILENAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+_CHARSET = re.compile(r"""(?i)(?:^|;)\s*charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""")
 
 
 class ServiceError(Exception):
@@ -78,6 +79,12 @@ class ServiceError(Exception):
 
 def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def with_charset(kind: str, content_type: str | None) -> str:
+    """The media type with the request's charset parameter, which the parser decodes by."""
+    charset = _CHARSET.search(content_type or "")
+    return f"{kind}; charset={charset.group(1)}" if charset else kind
 
 
 def upload_name(filename: str | None, content_type: str) -> str:
@@ -143,7 +150,9 @@ class NewsroomService:
         key = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
         article_id = article_id_for(key)
         self._articles.mark_queued(article_id, key)
-        self._objects.put_upload(key.removeprefix(INCOMING_PREFIX), data, kind)
+        self._objects.put_upload(
+            key.removeprefix(INCOMING_PREFIX), data, with_charset(kind, content_type)
+        )
         return Submission(id=article_id, key=key, status=Status.QUEUED)
 
     def presign_upload(self, filename: str | None, content_type: str | None) -> PresignedUpload:
@@ -367,7 +376,7 @@ def preview_parse(data: bytes, content_type: str | None, filename: str | None) -
     kind = check_upload(data, content_type)
     name = f"{INCOMING_PREFIX}{upload_name(filename, kind)}"
     try:
-        extracted = extract_articles(data, name, kind)
+        extracted = extract_articles(data, name, with_charset(kind, content_type))
     except RejectedUploadError as rejection:
         raise ServiceError(422, rejection.code, rejection.message) from rejection
     source = SourceRef(bucket="", key=name, content_type=kind, size=len(data))
