@@ -6,9 +6,11 @@ STAMP := $(VENV)/.installed
 # Every Python process of a run (test workers, local stacks, each CLI call) would otherwise
 # compile boto3, moto and the rest from source again: let the first one cache the bytecode.
 unexport PYTHONDONTWRITEBYTECODE
+# Where `make unit` records the functions' AWS calls for the IAM check (local/call_recorder.py).
+CALLS := .iam-calls
 UV = $(shell test -x $(BIN)/uv && echo $(BIN)/uv || command -v uv || echo $(BIN)/uv)
 
-.PHONY: help demo serve test lint typecheck cfn-lint unit build checkov bench bench-data clean lock layer-lock translations
+.PHONY: help demo serve test lint typecheck cfn-lint unit iam-check build checkov bench bench-data clean lock layer-lock translations
 
 ## help: this list of targets, one line each
 help:
@@ -62,7 +64,7 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python -m local serve
 
-## test: lint, format check, type check and template lint beside the test suite
+## test: lint, format check, type check and template lint beside the test suite and its IAM check
 # The linters run while pytest's workers start and finish, so no core waits. They print only what
 # they find, so pytest's progress is not broken up on a clean tree.
 test: $(STAMP)
@@ -78,15 +80,23 @@ lint: $(STAMP)
 # each fake to the signatures of the adapter it stands in for.
 typecheck: $(STAMP)
 	$(BIN)/mypy --no-error-summary layers/newsbrief/python/newsbrief cli/newsbrief_cli functions local bench scripts \
-		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py
+		tests/unit/fakes.py tests/unit/test_stages.py tests/unit/test_service.py tests/unit/test_editorial.py
 
 ## cfn-lint: cfn-lint over template.yaml
 cfn-lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
-## unit: the pytest suite alone, without the linters
+## unit: the pytest suite alone, without the linters, then the IAM check of the calls it recorded
+# Every function instance the suite runs (in-process, and in the local stacks it starts) records
+# its AWS calls into $(CALLS); the check runs once all of them have ended.
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	rm -rf $(CALLS)
+	NEWSBRIEF_RECORD_CALLS=$(abspath $(CALLS)) $(BIN)/python -m pytest
+	$(BIN)/python -m local.iam_check $(CALLS)
+
+## iam-check: the calls `make unit` or `make test` recorded, checked again against template.yaml's roles
+iam-check: $(STAMP)
+	$(BIN)/python -m local.iam_check $(CALLS)
 
 ## build: `sam build` for python3.13 / arm64 (installs the SAM CLI in its own virtualenv)
 build:
@@ -107,4 +117,4 @@ bench: $(STAMP)
 
 ## clean: remove the virtualenvs, the SAM build and the tool caches
 clean:
-	rm -rf $(VENV) .venv-checkov .aws-sam .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-checkov .aws-sam .mypy_cache .ruff_cache $(CALLS)

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import mimetypes
+import os
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from local.banner import remove_banner, write_banner
+from local.call_recorder import ENVIRONMENT_VARIABLE
 from local.stack import FUNCTION_LOG, ROOT, LocalStack, start
 
 SAMPLES = ROOT / "examples" / "articles"
@@ -70,6 +72,8 @@ def show_summary(stack: LocalStack, items: list[Any], out: TextIO) -> bool:
     summary = api_get(stack, f"/articles/{indexed[0]['id']}/summary")
     language = indexed[0]["language"] or "language unknown"
     print(f"\nSummary of “{summary['title']}” ({summary['method']}, {language}):", file=out)
+    if summary["pending_review"]:
+        print("  Summary pending review (SummaryReview=required)", file=out)
     for sentence in summary["summary"]:
         print(f"  • {sentence}", file=out)
     out.flush()
@@ -108,7 +112,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for the demo")
     parser.add_argument("--exit", action="store_true", help="stop after the demo's report")
+    parser.add_argument(
+        "--record-calls",
+        type=Path,
+        metavar="DIR",
+        help=f"record each function's AWS calls into DIR for `python -m local.iam_check DIR` "
+        f"(as {ENVIRONMENT_VARIABLE}=DIR does)",
+    )
     args = parser.parse_args(argv)
+    if args.record_calls:
+        # The function instances inherit the environment and record too.
+        os.environ[ENVIRONMENT_VARIABLE] = str(args.record_calls.resolve())
 
     console = sys.stdout
     stopped = threading.Event()

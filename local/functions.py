@@ -12,10 +12,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from local.call_recorder import acting_as
 from local.template import ACCOUNT_ID, REGION, QueueMapping, Route, StackSpec
 from newsbrief.queues import ObjectEventQueue
 
 log = logging.getLogger("newsbrief.local")
+# What the calls of the local SQS poller stand in for, in the recorded calls.
+EVENT_SOURCE_MAPPING = "event source mapping"
 
 
 @dataclass
@@ -50,7 +53,11 @@ class Function:
         self.memory_mb = memory_mb
         self.timeout = timeout
         module_name, _, self._attribute = handler.rpartition(".")
-        self._module = _load_module(f"newsbrief_function_{name}", code_dir / f"{module_name}.py")
+        # Lambda runs the module's import (its init phase) with the function's role too.
+        with acting_as(name):
+            self._module = _load_module(
+                f"newsbrief_function_{name}", code_dir / f"{module_name}.py"
+            )
         # Powertools idempotency marks a record "in progress" for as long as the context says
         # the function has left (see QueuePoller._run_batch).
         self.uses_idempotency = any(
@@ -69,7 +76,8 @@ class Function:
             self.invocations += 1
             started = time.perf_counter()
             try:
-                return handler(event, context)
+                with acting_as(self.name):
+                    return handler(event, context)
             except Exception:
                 self.errors += 1
                 raise
@@ -156,13 +164,16 @@ class QueuePoller(threading.Thread):
         self.failed_messages += len(retried)
         # SQS takes at most 10 entries per batch call.
         for start in range(0, len(done), 10):
-            self._sqs.delete_message_batch(
-                QueueUrl=self._queue_url,
-                Entries=[
-                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
-                    for n, m in enumerate(done[start : start + 10])
-                ],
-            )
+            with acting_as(self.mapping.function, via=EVENT_SOURCE_MAPPING):
+                self._sqs.delete_message_batch(
+                    QueueUrl=self._queue_url,
+                    Entries=[
+                        {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+                        for n, m in enumerate(done[start : start + 10])
+                    ],
+                )
+        # Lambda leaves a failed message invisible until its visibility timeout ends; this
+        # shortcut of the local stack is its own call, not one made with the function's role.
         for start in range(0, len(retried), 10):
             self._sqs.change_message_visibility_batch(
                 QueueUrl=self._queue_url,
@@ -184,14 +195,16 @@ class QueuePoller(threading.Thread):
         messages: list[dict[str, Any]] = []
         while len(messages) < self.mapping.batch_size:
             wanted = min(self.mapping.batch_size - len(messages), 10)
-            response = self._sqs.receive_message(
-                QueueUrl=self._queue_url,
-                MaxNumberOfMessages=wanted,
-                WaitTimeSeconds=0 if messages else wait_seconds,
-                VisibilityTimeout=max(self.mapping.timeout + 1, self._retry_delay),
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            )
+            # Lambda's event source mapping polls with the function's role.
+            with acting_as(self.mapping.function, via=EVENT_SOURCE_MAPPING):
+                response = self._sqs.receive_message(
+                    QueueUrl=self._queue_url,
+                    MaxNumberOfMessages=wanted,
+                    WaitTimeSeconds=0 if messages else wait_seconds,
+                    VisibilityTimeout=max(self.mapping.timeout + 1, self._retry_delay),
+                    AttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                )
             received = response.get("Messages", [])
             messages += received
             if len(received) < wanted:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from local.api_gateway import ApiGateway
+from local.call_recorder import install_from_environment
 from local.functions import mapping_function, route_functions
 from local.processes import (
     FaultSettings,
@@ -146,12 +147,15 @@ def _configure_environment(spec: StackSpec) -> None:
 
 def _parameter_overrides() -> dict[str, str]:
     """Template parameters from the environment, as `sam deploy --parameter-overrides` sets
-    them: the allowed origins, and the stages' concurrency (StageMaximumConcurrency)."""
+    them: the allowed origins, the stages' concurrency (StageMaximumConcurrency) and whether
+    summaries need an editor's review (SummaryReview)."""
     overrides = {}
     if origins := os.environ.get("NEWSBRIEF_ALLOWED_ORIGINS"):
         overrides["AllowedOrigins"] = origins
     if concurrency := os.environ.get("NEWSBRIEF_STAGE_CONCURRENCY"):
         overrides["StageMaximumConcurrency"] = concurrency
+    if review := os.environ.get("NEWSBRIEF_SUMMARY_REVIEW"):
+        overrides["SummaryReview"] = review
     return overrides
 
 
@@ -186,6 +190,9 @@ def start(
     """Starts moto, creates the template's resources in it, then forks each queue-fed
     function's instances (as many as its MaximumConcurrency, one per core without one) and the
     API; returns once every process is ready."""
+    # Before any botocore session exists: the functions' sessions, made in this process and in
+    # the forked instances, record their calls when NEWSBRIEF_RECORD_CALLS asks for it.
+    install_from_environment()
     # Forked children inherit the imported handlers.
     fork = multiprocessing.get_context("fork")
     parent = os.getpid()

@@ -329,25 +329,14 @@ def read_stack(
         for event in properties.get("Events", {}).values():
             event_properties = event.get("Properties", {})
             if event["Type"] == "SQS":
-                queue_ref = event_properties["Queue"]
-                scaling = resolver.resolve(event_properties.get("ScalingConfig", {}))
-                queue_logical_id = queue_ref["Fn::GetAtt"][0]
                 spec.mappings.append(
-                    QueueMapping(
-                        function=logical_id,
-                        code_dir=code_dir,
-                        handler=handler,
-                        queue_logical_id=queue_logical_id,
-                        batch_size=int(resolver.resolve(event_properties.get("BatchSize", 10))),
-                        timeout=int(resolver.resolve(properties.get("Timeout", 3))),
-                        memory_mb=int(resolver.resolve(properties.get("MemorySize", 128))),
-                        report_batch_item_failures="ReportBatchItemFailures"
-                        in event_properties.get("FunctionResponseTypes", []),
-                        maximum_concurrency=(
-                            int(scaling["MaximumConcurrency"])
-                            if "MaximumConcurrency" in scaling
-                            else None
-                        ),
+                    _queue_mapping(
+                        resolver,
+                        logical_id,
+                        properties,
+                        code_dir,
+                        event_properties["Queue"],
+                        event_properties,
                     )
                 )
             elif event["Type"] == "Api":
@@ -362,4 +351,49 @@ def read_stack(
                         handler=handler,
                     )
                 )
+    # Event source mappings declared as resources of their own, for functions of the template.
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Lambda::EventSourceMapping":
+            continue
+        mapping_properties = resource["Properties"]
+        function_id = mapping_properties["FunctionName"]["Ref"]
+        function_properties = _function_properties(
+            template, resources[function_id].get("Properties", {})
+        )
+        spec.mappings.append(
+            _queue_mapping(
+                resolver,
+                function_id,
+                function_properties,
+                root / str(function_properties["CodeUri"]),
+                mapping_properties["EventSourceArn"],
+                mapping_properties,
+            )
+        )
     return spec, resolver
+
+
+def _queue_mapping(
+    resolver: Resolver,
+    function: str,
+    function_properties: dict[str, Any],
+    code_dir: Path,
+    queue_arn: dict[str, Any],
+    properties: dict[str, Any],
+) -> QueueMapping:
+    """An SQS event source of ``function``, from a function's SQS event or a mapping resource."""
+    scaling = resolver.resolve(properties.get("ScalingConfig", {}))
+    return QueueMapping(
+        function=function,
+        code_dir=code_dir,
+        handler=str(function_properties["Handler"]),
+        queue_logical_id=queue_arn["Fn::GetAtt"][0],
+        batch_size=int(resolver.resolve(properties.get("BatchSize", 10))),
+        timeout=int(resolver.resolve(function_properties.get("Timeout", 3))),
+        memory_mb=int(resolver.resolve(function_properties.get("MemorySize", 128))),
+        report_batch_item_failures="ReportBatchItemFailures"
+        in properties.get("FunctionResponseTypes", []),
+        maximum_concurrency=(
+            int(scaling["MaximumConcurrency"]) if "MaximumConcurrency" in scaling else None
+        ),
+    )

@@ -30,6 +30,7 @@ from harness import API_KEY, Api, Pipeline
 from moto import mock_aws
 
 from local.api_gateway import ApiGateway
+from local.call_recorder import install_from_environment
 from local.functions import Function, queue_pollers, stack_functions
 from local.moto_gaps import behave_like_aws
 from local.resources import create_resources
@@ -37,6 +38,10 @@ from local.template import StackSpec, read_stack
 from newsbrief import runtime
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# With NEWSBRIEF_RECORD_CALLS set (as `make test` sets it), the functions' calls in the
+# in-process runs are recorded too, before any session exists.
+install_from_environment()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

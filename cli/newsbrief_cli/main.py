@@ -17,6 +17,7 @@ from newsbrief_cli.commands import (
     search,
     show,
     status,
+    summary,
 )
 from newsbrief_cli.target import ApiError, Target, TargetError, deployed_target, local_target
 
@@ -36,7 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--stack", metavar="NAME", help="a deployed stack, by its name")
     parser.add_argument("--region", help="the deployed stack's region (default: AWS_REGION)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (import_files, status, redrive, reindex, resummarize, search, show, furniture):
+    for module in (
+        import_files,
+        status,
+        redrive,
+        reindex,
+        resummarize,
+        search,
+        show,
+        summary,
+        furniture,
+    ):
         module.register(commands)
     return parser
 

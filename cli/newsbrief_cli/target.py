@@ -90,14 +90,35 @@ class Target:
 
         return Config(retries={"mode": "adaptive", "max_attempts": 8}, max_pool_connections=64)
 
-    def api_get(self, path: str, **params: Any) -> Any:
-        """GET on the stack's API (the public read routes)."""
+    def api_get(self, path: str, *, with_key: bool = False, **params: Any) -> Any:
+        """GET on the stack's API: the public read routes, or (``with_key``) the keyed ones."""
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-        url = f"{self.api_url}{path}" + (f"?{query}" if query else "")
+        return self._api_call("GET", path + (f"?{query}" if query else ""), None, with_key)
+
+    def api_send(self, method: str, path: str, body: Any) -> Any:
+        """A JSON request to one of the API's write routes, with the stack's API key."""
+        return self._api_call(method, path, body, with_key=True)
+
+    def api_key_value(self) -> str:
+        """The local stack's key from its banner, or a deployed stack's from API Gateway (your
+        credentials need apigateway:GET on it)."""
+        if self.api_key is None:
+            key_id = self.output("ApiKeyId")
+            response = self.client("apigateway").get_api_key(apiKey=key_id, includeValue=True)
+            self.api_key = str(response["value"])
+        return self.api_key
+
+    def _api_call(self, method: str, path: str, body: Any, with_key: bool) -> Any:
         headers = {"Accept": "application/json"}
-        if self.api_key:
-            headers["x-api-key"] = self.api_key
-        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the stack's own URL
+        if with_key or self.api_key:
+            headers["x-api-key"] = self.api_key_value()
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(  # noqa: S310 - the stack's own URL
+            f"{self.api_url}{path}", data=data, headers=headers, method=method
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 return json.loads(response.read())

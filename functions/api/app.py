@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from newsbrief import rest, runtime
+from newsbrief.editorial import SummaryApproval, SummaryEdit
 from newsbrief.indexing import SearchPage, SearchRequest
 from newsbrief.models import SearchHit
 from newsbrief.responses import (
@@ -22,6 +23,7 @@ from newsbrief.responses import (
     ParsePreview,
     PresignedUpload,
     Submission,
+    SummaryHistory,
     SummaryPreview,
 )
 from newsbrief.rest import (
@@ -80,8 +82,14 @@ def list_articles(
         str | None,
         Query(min_length=1, max_length=4096, description="Canonical URL, matched exactly"),
     ] = None,
+    summary: Annotated[
+        Literal["stale"] | None,
+        Query(description="stale: only articles whose newsroom summary the text outgrew"),
+    ] = None,
 ) -> ArticlePage:
-    return runtime.newsroom_service().list_articles(limit, cursor, language, key, url)
+    return runtime.newsroom_service().list_articles(
+        limit, cursor, language, key, url, stale_summaries=summary == "stale"
+    )
 
 
 @app.get(
@@ -102,6 +110,37 @@ def get_summary(
     article_id: ArticleId, sentences: Sentences = None, length: Length = None
 ) -> ArticleSummary:
     return runtime.newsroom_service().summary(article_id, sentences, length)
+
+
+@app.put(
+    "/articles/<article_id>/summary",
+    summary="Replace the summary with an editor's own",
+    responses=documented(ArticleSummary, 403, 404, 409, 415, description="The summary as stored"),
+)
+def edit_summary(article_id: ArticleId, edit: Annotated[SummaryEdit, Body()]) -> ArticleSummary:
+    return runtime.newsroom_service(rest.api_url(app)).edit_summary(article_id, edit)
+
+
+@app.post(
+    "/articles/<article_id>/summary/approve",
+    summary="Approve the current machine summary",
+    responses=documented(ArticleSummary, 403, 404, 409, 415, description="The summary as stored"),
+)
+def approve_summary(
+    article_id: ArticleId, approval: Annotated[SummaryApproval, Body()]
+) -> ArticleSummary:
+    return runtime.newsroom_service(rest.api_url(app)).approve_summary(article_id, approval)
+
+
+@app.get(
+    "/articles/<article_id>/summary/history",
+    summary="Every version of the summary, newest first (machine, edited, approved)",
+    responses=documented(SummaryHistory, 403, 404),
+)
+def summary_history(
+    article_id: ArticleId, limit: Annotated[int, Query(ge=1, le=100)] = 50
+) -> SummaryHistory:
+    return runtime.newsroom_service().summary_history(article_id, limit)
 
 
 @app.get(

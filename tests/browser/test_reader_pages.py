@@ -46,6 +46,7 @@ def test_front_page_to_an_article_and_its_summary_in_place(
     page.locator(".summary[data-state=done]").wait_for()
     expected = reader_stack.api(f"/articles/{seed}/summary", length="medium")["summary"]
     assert sentences(page) == expected
+    expect(page.locator(".summary-origin:visible")).to_have_text("Automatically generated summary")
     assert page.url.endswith(f"/read/{seed}"), "the page must not reload"
     if os.environ.get("NEWSBRIEF_README_SCREENSHOT"):
         # The README's picture of the article page with its summary open.
@@ -365,6 +366,9 @@ def test_widget_finds_the_article_by_its_url_and_shows_the_summary(
     expected = reader_stack.api(f"/articles/{found[0]['id']}/summary")["summary"]
     shown = page.locator(".newsbrief-summary-sentences li").all_inner_texts()
     assert [text.strip() for text in shown] == expected
+    expect(page.locator(".newsbrief-summary-origin")).to_have_text(
+        "Automatically generated summary"
+    )
 
 
 def test_widget_says_when_the_article_is_unknown(page: Any, reader_stack: ReaderStack) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from local.iam_check import check, function_roles, load_unexercised, read_calls
 from local.launch import served_stack
 from local.template import read_stack
 
@@ -71,7 +72,8 @@ def wait_until_indexed(banner: dict[str, str], table: str, key: str) -> str:
 def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
     tmp_path: Path, stop: str, upload: bool
 ):
-    env = {"NEWSBRIEF_STAGE_CONCURRENCY": CONCURRENCY}
+    calls = tmp_path / "calls"
+    env = {"NEWSBRIEF_STAGE_CONCURRENCY": CONCURRENCY, "NEWSBRIEF_RECORD_CALLS": str(calls)}
     # A session of its own: Ctrl-C reaches the stack's whole process group, as in a terminal.
     with served_stack(tmp_path, env, new_session=True) as served:
         process, banner = served.process, served.banner
@@ -118,3 +120,25 @@ def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
             time.sleep(0.1)
         assert not [c for c in stack_children if alive(c)]
         assert not served.banner_file.exists()
+
+    if upload:
+        # Each forked instance recorded its function's calls, its polling among them; the
+        # upload's calls are all allowed by the template's roles.
+        recorded = read_calls(calls)
+        assert len(list(calls.glob("calls-*.jsonl"))) >= 3
+        polled = {
+            (call.function, call.requirement.resource.rsplit(":", 1)[1])
+            for call in recorded
+            if call.requirement.action == "sqs:ReceiveMessage"
+        }
+        assert polled == {
+            ("ParseFunction", "newsbrief-ParseQueue"),
+            ("SummarizeFunction", "newsbrief-SummarizeQueue"),
+            ("IndexFunction", "newsbrief-IndexQueue"),
+        }
+        assert any(
+            call.function == "ParseFunction"
+            and call.requirement.resource.endswith("/incoming/processes/seed.txt")
+            for call in recorded
+        )
+        assert check(function_roles(), recorded, load_unexercised()).denied == []

@@ -60,7 +60,10 @@ def test_submit_then_read_every_view(pipeline: Pipeline, seed_article: bytes):
 
     listing = pipeline.api.get("/articles")
     assert [item["id"] for item in listing["items"]] == [submitted["id"]]
-    assert set(listing["items"][0]) == {"id", "title", "published", "language", "status", "summary"}
+    assert set(listing["items"][0]) == {
+        *("id", "title", "published", "language", "status"),
+        *("summary", "summary_origin", "summary_stale"),
+    }
     assert listing["next_cursor"] is None
 
     results = pipeline.api.get("/search?q=Afghanistan%20security")

@@ -27,6 +27,7 @@ from newsbrief.indexing import (
 from newsbrief.models import (
     ArticleMetadata,
     ArticleRecord,
+    EditorialSummary,
     ParsedArticle,
     Rejection,
     SearchHit,
@@ -47,6 +48,7 @@ from newsbrief.storage.event_bus import EventBus, EventsNotPutError
 from newsbrief.storage.objects import (
     ObjectMissingError,
     ObjectStore,
+    StoredSummary,
     Upload,
     parsed_key,
     summary_key,
@@ -149,6 +151,18 @@ class FakeObjectStore(ObjectStore):
 
     def get_summary(self, article_id: str) -> Summary:
         return Summary.model_validate_json(self._read(summary_key(article_id)))
+
+    def summary_versions(self, article_id: str, limit: int) -> list[StoredSummary]:
+        state = self._keys.get(summary_key(article_id))
+        versions = reversed(state.versions) if state else []
+        return [
+            StoredSummary(
+                version_id=version.version_id,
+                written_at=now_iso(),
+                summary=Summary.model_validate_json(version.data),
+            )
+            for version in versions
+        ][:limit]
 
     def summary_exists(self, article_id: str) -> bool:
         state = self._keys.get(summary_key(article_id))
@@ -269,6 +283,8 @@ class FakeArticleRepository(ArticleRepository):
                 "listing_sort": f"{article.published or article.parsed_at}#{article.id}",
                 "created_at": earlier.created_at if earlier else now,
                 "updated_at": now,
+                # The newsroom's summary outlives a new parse, as the table's update leaves it.
+                "editorial": earlier.editorial if earlier else None,
             }
         )
         self._recorded_from(article.id, article.source.sequencer)
@@ -298,7 +314,7 @@ class FakeArticleRepository(ArticleRepository):
         self._recorded_from(article_id, sequencer)
         self._urls.pop(article_id, None)
 
-    def record_summarized(self, summary: Summary) -> None:
+    def record_summarized(self, summary: Summary) -> ArticleRecord:
         record = self._current(summary.id, summary.source_sha256)
         self.records[summary.id] = record.model_copy(
             update={
@@ -310,6 +326,32 @@ class FakeArticleRepository(ArticleRepository):
                 "updated_at": now_iso(),
             }
         )
+        return self.records[summary.id].model_copy(deep=True)
+
+    def record_editorial(self, article_id: str, editorial: EditorialSummary) -> ArticleRecord:
+        record = self._current(article_id, editorial.source_sha256)
+        self.records[article_id] = record.model_copy(
+            update={"editorial": editorial.model_copy(), "updated_at": now_iso()}
+        )
+        return self.records[article_id].model_copy(deep=True)
+
+    def mark_summary_stale(self, article_id: str, content_sha256: str) -> ArticleRecord | None:
+        record = self.records.get(article_id)
+        if (
+            record is None
+            or record.content_sha256 != content_sha256
+            or record.editorial is None
+            or record.editorial.source_sha256 == content_sha256
+            or record.editorial.stale
+        ):
+            return None
+        self.records[article_id] = record.model_copy(
+            update={
+                "editorial": record.editorial.model_copy(update={"stale": True}),
+                "updated_at": now_iso(),
+            }
+        )
+        return self.records[article_id].model_copy(deep=True)
 
     def record_indexed(
         self, article_id: str, content_sha256: str, duplicate_of: str | None
@@ -351,7 +393,11 @@ class FakeArticleRepository(ArticleRepository):
         )
 
     def list_records(
-        self, limit: int, cursor: str | None = None, language: str | None = None
+        self,
+        limit: int,
+        cursor: str | None = None,
+        language: str | None = None,
+        stale_only: bool = False,
     ) -> tuple[list[ArticleRecord], str | None]:
         if cursor is not None and cursor not in self._cursors:
             raise InvalidCursorError("cursor is not valid")
@@ -361,6 +407,7 @@ class FakeArticleRepository(ArticleRepository):
             record
             for record in newest_first
             if (language is None or record.language == language)
+            and (not stale_only or (record.editorial is not None and record.editorial.stale))
             and (before is None or _listing_sort(record) < before)
         ]
         page = matching[:limit]

@@ -248,14 +248,16 @@ def test_the_catalogue_describes_every_set_and_matches_the_shared_data() -> None
         "wcxb-dev-articles",
         "cnndm",
         "bbc_news_summary",
-        "nerel_ru",
         "rt_ru",
+        "daniel-ru",
+        "nerel_ru",
     }
     for data_set in catalogue.sets.values():
         assert data_set.source and data_set.licence and data_set.may_copy
         assert data_set.files
         assert all(len(digest) == 64 for digest in data_set.files.values())
     assert len(catalogue.sets["wcxb-dev-articles"].files) == 2 * 790 + 1
+    assert len(catalogue.sets["daniel-ru"].files) == 2 * 135 + 1
     if not datasets.SHARED_DATA.is_dir():
         pytest.skip("no ../shared/data beside this checkout")
     for data_set in catalogue.sets.values():

@@ -83,7 +83,8 @@ def test_a_submitted_file_is_stored_under_incoming_and_its_article_queued(
     assert submission.id == article_id_for("incoming/f.txt")
     assert submission.status is Status.QUEUED
     upload = newsroom.objects.get_upload("incoming/f.txt")
-    assert (upload.data, upload.content_type) == (b"Ferry news", "text/plain")
+    # The charset stays with the upload: the parser decodes by it.
+    assert (upload.data, upload.content_type) == (b"Ferry news", "text/plain; charset=utf-8")
     record = newsroom.articles.get(submission.id)
     assert record is not None
     assert (record.status, record.source_key) == (Status.QUEUED, "incoming/f.txt")

@@ -49,35 +49,66 @@ EXPECTED_S3_ACCESS: dict[str, dict[str, set[str]]] = {
     "IndexFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/", "summaries/"}},
     "ApiFunction": {
         "s3:ListBucket": {"(bucket)"},
-        "s3:GetObject": {"incoming/", "parsed/", "summaries/"},
-        "s3:PutObject": {"incoming/"},
+        "s3:ListBucketVersions": {"(bucket)"},
+        "s3:GetObject": {"parsed/"},
+        "s3:GetObjectVersion": {"summaries/"},
+        "s3:PutObject": {"incoming/", "summaries/"},
         "s3:DeleteObject": {"incoming/"},
     },
     "ReaderFunction": {"s3:ListBucket": {"(bucket)"}, "s3:GetObject": {"parsed/"}},
 }
+# Each function's DynamoDB actions on its tables and indexes: what the calls recorded by `make
+# test` use (local/iam_check.py fails on any other).
 EXPECTED_TABLE_ACCESS: dict[str, set[tuple[str, str]]] = {
     "ParseFunction": {
-        ("DynamoDBCrudPolicy", "ArticlesTable"),
-        ("DynamoDBCrudPolicy", "IdempotencyTable"),
+        ("dynamodb:GetItem", "ArticlesTable"),
+        ("dynamodb:UpdateItem", "ArticlesTable"),
+        ("dynamodb:DeleteItem", "ArticlesTable"),
+        ("dynamodb:BatchGetItem", "ArticlesTable"),
+        ("dynamodb:Query", "ArticlesTable/index/SourceKeyIndex"),
+        ("dynamodb:PutItem", "IdempotencyTable"),
+        ("dynamodb:UpdateItem", "IdempotencyTable"),
+        ("dynamodb:DeleteItem", "IdempotencyTable"),
     },
     "SummarizeFunction": {
-        ("DynamoDBCrudPolicy", "ArticlesTable"),
-        ("DynamoDBCrudPolicy", "IdempotencyTable"),
+        ("dynamodb:GetItem", "ArticlesTable"),
+        ("dynamodb:UpdateItem", "ArticlesTable"),
+        ("dynamodb:PutItem", "IdempotencyTable"),
+        ("dynamodb:UpdateItem", "IdempotencyTable"),
+        ("dynamodb:DeleteItem", "IdempotencyTable"),
     },
     # Its writes are idempotent by article id: it keeps no idempotency records.
     "IndexFunction": {
-        ("DynamoDBCrudPolicy", "ArticlesTable"),
-        ("DynamoDBCrudPolicy", "SearchIndexTable"),
+        ("dynamodb:GetItem", "ArticlesTable"),
+        ("dynamodb:UpdateItem", "ArticlesTable"),
+        ("dynamodb:Query", "SearchIndexTable"),
+        ("dynamodb:BatchGetItem", "SearchIndexTable"),
+        ("dynamodb:BatchWriteItem", "SearchIndexTable"),
+        ("dynamodb:PutItem", "SearchIndexTable"),
+        ("dynamodb:DeleteItem", "SearchIndexTable"),
     },
     "ApiFunction": {
-        ("DynamoDBCrudPolicy", "ArticlesTable"),
-        ("DynamoDBReadPolicy", "SearchIndexTable"),
+        ("dynamodb:GetItem", "ArticlesTable"),
+        ("dynamodb:UpdateItem", "ArticlesTable"),
+        ("dynamodb:Query", "ArticlesTable/index/ListingIndex"),
+        ("dynamodb:Query", "ArticlesTable/index/SourceKeyIndex"),
+        ("dynamodb:Query", "ArticlesTable/index/UrlIndex"),
+        ("dynamodb:Query", "SearchIndexTable"),
+        ("dynamodb:BatchGetItem", "SearchIndexTable"),
     },
+    # Read-only.
     "ReaderFunction": {
-        ("DynamoDBReadPolicy", "ArticlesTable"),
-        ("DynamoDBReadPolicy", "SearchIndexTable"),
+        ("dynamodb:GetItem", "ArticlesTable"),
+        ("dynamodb:Query", "ArticlesTable/index/ListingIndex"),
+        ("dynamodb:Query", "SearchIndexTable"),
+        ("dynamodb:BatchGetItem", "SearchIndexTable"),
     },
 }
+# The managed policies SAM attaches to every function role (logs, and X-Ray for tracing).
+BASIC_MANAGED_POLICIES = [
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+]
 # Actions that AWS only grants on every resource.
 WILDCARD_RESOURCE_ACTIONS = {
     "xray:PutTraceSegments",
@@ -90,6 +121,9 @@ EXPECTED_ROUTES = {
     ("GET", "/articles/{article_id}", False),
     ("DELETE", "/articles/{article_id}", True),
     ("GET", "/articles/{article_id}/summary", False),
+    ("PUT", "/articles/{article_id}/summary", True),
+    ("POST", "/articles/{article_id}/summary/approve", True),
+    ("GET", "/articles/{article_id}/summary/history", True),
     ("GET", "/articles/{article_id}/related", False),
     ("GET", "/articles/{article_id}/neighbors", False),
     ("GET", "/search", False),
@@ -152,16 +186,25 @@ def inline_statements(template: Template, function: str) -> list[dict[str, Any]]
     return statements
 
 
-def policy_templates(template: Template, function: str) -> set[tuple[str, str]]:
-    """SAM policy templates as (template name, table logical id)."""
-    found = set()
-    for policy in function_policies(template, function):
-        if isinstance(policy, str):  # a managed policy's name
-            found.add((policy, ""))
-        elif "Statement" not in policy and "Fn::If" not in policy:
-            ((name, parameters),) = policy.items()
-            found.add((name, parameters.get("TableName", {}).get("Ref", "")))
-    return found
+TABLE_ARN = re.compile(r"\$\{(?P<table>\w+)\.Arn\}(?P<index>/index/\w+)?")
+
+
+def dynamodb_access(template: Template, function: str) -> set[tuple[str, str]]:
+    """Each DynamoDB action of the function with the table (or table/index/NAME) it is on."""
+    access = set()
+    for statement in inline_statements(template, function):
+        actions = [a for a in as_list(statement["Action"]) if a.startswith("dynamodb:")]
+        for resource in as_list(statement["Resource"]) if actions else []:
+            if "Fn::GetAtt" in resource:
+                table, attribute = resource["Fn::GetAtt"]
+                assert attribute == "Arn", resource
+                named = table
+            else:
+                match = TABLE_ARN.fullmatch(resource["Fn::Sub"])
+                assert match, f"{function}: DynamoDB resource {resource} is not a table or index"
+                named = match["table"] + (match["index"] or "")
+            access |= {(action, named) for action in actions}
+    return access
 
 
 def all_statements(value: Any) -> Iterator[dict[str, Any]]:
@@ -185,8 +228,10 @@ def s3_access(template: Template, function: str) -> dict[str, set[str]]:
         if not actions:
             continue
         for resource in as_list(statement["Resource"]):
-            if actions == ["s3:ListBucket"] and resource.get("Fn::Sub") == BUCKET_ARN:
-                access.setdefault("s3:ListBucket", set()).add("(bucket)")
+            bucket_actions = {"s3:ListBucket", "s3:ListBucketVersions"}
+            if len(actions) == 1 and actions[0] in bucket_actions:
+                assert resource.get("Fn::Sub") == BUCKET_ARN, f"{function}: {resource}"
+                access.setdefault(actions[0], set()).add("(bucket)")
                 continue
             match = OBJECT_ARN.fullmatch(resource.get("Fn::Sub", ""))
             assert match, f"{function}: S3 resource {resource} is not one prefix of the bucket"
@@ -281,16 +326,44 @@ def test_s3_access_is_limited_to_the_function_prefixes(template: Template, funct
 
 
 @pytest.mark.parametrize("function", sorted(EXPECTED_TABLE_ACCESS))
-def test_dynamodb_access_is_limited_to_the_function_tables(
+def test_dynamodb_access_is_limited_to_the_function_tables_and_indexes(
     template: Template, function: str
 ) -> None:
-    assert policy_templates(template, function) == EXPECTED_TABLE_ACCESS[function]
-    inline_actions = {
-        action
+    assert dynamodb_access(template, function) == EXPECTED_TABLE_ACCESS[function]
+    # No SAM policy template (DynamoDBCrudPolicy and the like grant whole action sets).
+    assert all(
+        "Statement" in policy or "Fn::If" in policy
+        for policy in function_policies(template, function)
+    )
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_S3_ACCESS))
+def test_only_sams_basic_managed_policies_are_attached(
+    transformed: Template, function: str
+) -> None:
+    role = transformed["Resources"][f"{function}Role"]["Properties"]
+    # Not AWSLambdaSQSQueueExecutionRole, which reads and deletes from every queue.
+    assert role["ManagedPolicyArns"] == BASIC_MANAGED_POLICIES
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_S3_ACCESS))
+def test_a_stage_function_polls_only_its_own_queue(template: Template, function: str) -> None:
+    polling = [
+        statement
         for statement in inline_statements(template, function)
-        for action in as_list(statement["Action"])
-    }
-    assert not {action for action in inline_actions if action.startswith("dynamodb:")}
+        if any(action.startswith("sqs:") for action in as_list(statement["Action"]))
+    ]
+    if function not in WORKER_QUEUES:
+        assert polling == []
+        return
+    (statement,) = polling
+    assert sorted(as_list(statement["Action"])) == [
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
+    ]
+    # Its own queue only: SQS moves failed messages to the dead-letter queue by itself.
+    assert statement["Resource"] == {"Fn::GetAtt": [WORKER_QUEUES[function], "Arn"]}
 
 
 @pytest.mark.parametrize("function", sorted(WORKER_QUEUES))
@@ -395,11 +468,16 @@ def test_queue_visibility_outlasts_its_function(
     resolver = Resolver(template, "newsbrief")
     resolver.parameters["BedrockModelId"] = "amazon.nova-lite-v1:0" if bedrock else ""
     properties = resolver.resolve(template["Resources"][function]["Properties"])
-    (event,) = properties["Events"].values()
-    assert event["Type"] == "SQS"
-    source = event["Properties"]
+    assert "Events" not in properties
+    # The function's one event source mapping, declared apart so that its role polls one queue.
+    (mapping,) = [
+        resource
+        for resource in resources_of_type(template, "AWS::Lambda::EventSourceMapping").values()
+        if resource["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    source = resolver.resolve(mapping["Properties"])
     queue = WORKER_QUEUES[function]
-    assert source["Queue"] == resolver.resolve({"Fn::GetAtt": [queue, "Arn"]})
+    assert source["EventSourceArn"] == resolver.resolve({"Fn::GetAtt": [queue, "Arn"]})
     # The index's writes are per batch: it takes the largest batches; Bedrock takes seconds an
     # article, so the summarize stage takes small ones when a model is on.
     expected_batch = {"IndexFunction": 100, "SummarizeFunction": 3 if bedrock else 10}
@@ -536,7 +614,14 @@ def test_reader_pages_are_public_reads_of_the_same_api(template: Template) -> No
         for statement in inline_statements(template, "ReaderFunction")
         for action in as_list(statement["Action"])
     }
-    assert actions == {"s3:ListBucket", "s3:GetObject"}
+    # Reads only.
+    assert actions == {
+        "s3:ListBucket",
+        "s3:GetObject",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+    }
 
 
 def test_every_makefile_build_has_its_target(template: Template) -> None:
@@ -894,9 +979,12 @@ def test_old_layer_versions_are_deleted(template: Template) -> None:
 def test_default_concurrency_fits_a_new_account(template: Template) -> None:
     parameters = template["Parameters"]
     stage_limit = parameters["StageMaximumConcurrency"]
-    for function in WORKER_QUEUES:
-        (event,) = template["Resources"][function]["Properties"]["Events"].values()
-        scaling = event["Properties"]["ScalingConfig"]
+    mappings = resources_of_type(template, "AWS::Lambda::EventSourceMapping").values()
+    assert {mapping["Properties"]["FunctionName"]["Ref"] for mapping in mappings} == set(
+        WORKER_QUEUES
+    )
+    for mapping in mappings:
+        scaling = mapping["Properties"]["ScalingConfig"]
         assert scaling["MaximumConcurrency"] == {"Ref": "StageMaximumConcurrency"}
     # Lambda's lowest MaximumConcurrency is 2; a new account runs 10 at once in all, and the
     # API and reader functions need some of them.

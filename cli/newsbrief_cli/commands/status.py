@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from newsbrief.models import Status
 from newsbrief_cli.target import Target
+
+# The stale summaries status names one by one; `GET /articles?summary=stale` pages through all.
+STALE_LISTED = 20
 
 
 def register(commands: Any) -> None:
@@ -27,32 +32,44 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def article_counts(target: Target) -> tuple[Counter[str], Counter[str], dict[str, str]]:
-    """Articles by status, rejections by reason, the oldest update of each unfinished status."""
+@dataclass
+class ArticleCounts:
+    """Articles by status, rejections by reason, the oldest update of each unfinished status,
+    and the articles whose newsroom summary went stale (their text changed after the review)."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    oldest: dict[str, str] = field(default_factory=dict)
+    # (article id, title) of each
+    stale_summaries: list[tuple[str, str]] = field(default_factory=list)
+
+
+def article_counts(target: Target) -> ArticleCounts:
 
     in_flight = {Status.QUEUED.value, Status.PARSED.value, Status.SUMMARIZED.value}
     table = target.table("ArticlesTableName")
     kwargs: dict[str, Any] = {
         "FilterExpression": "kind = :kind",
-        "ProjectionExpression": "#s, reason_code, updated_at",
+        "ProjectionExpression": "id, title, #s, reason_code, updated_at, editorial.stale",
         "ExpressionAttributeNames": {"#s": "status"},
         "ExpressionAttributeValues": {":kind": "article"},
     }
-    statuses: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    oldest: dict[str, str] = {}
+    counts = ArticleCounts()
     while True:
         response = table.scan(**kwargs)
         for item in response.get("Items", []):
             status = str(item.get("status", ""))
-            statuses[status] += 1
+            counts.statuses[status] += 1
             if status == Status.REJECTED.value:
-                reasons[str(item.get("reason_code", ""))] += 1
+                counts.reasons[str(item.get("reason_code", ""))] += 1
             updated = str(item.get("updated_at", ""))
-            if status in in_flight and updated and updated < oldest.get(status, "~"):
-                oldest[status] = updated
+            if status in in_flight and updated and updated < counts.oldest.get(status, "~"):
+                counts.oldest[status] = updated
+            if (item.get("editorial") or {}).get("stale"):
+                counts.stale_summaries.append((str(item["id"]), str(item.get("title") or "")))
         if "LastEvaluatedKey" not in response:
-            return statuses, reasons, oldest
+            counts.stale_summaries.sort()
+            return counts
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
@@ -110,7 +127,8 @@ def _since(timestamp: str | None) -> float | None:
 def run(args: argparse.Namespace, target: Target) -> int:
 
     console = Console()
-    statuses, reasons, oldest = article_counts(target)
+    counts = article_counts(target)
+    statuses, reasons, oldest = counts.statuses, counts.reasons, counts.oldest
     articles = Table(title=f"Articles in {target.name}", title_justify="left")
     articles.add_column("status")
     articles.add_column("articles", justify="right")
@@ -129,6 +147,26 @@ def run(args: argparse.Namespace, target: Target) -> int:
         for reason, count in reasons.most_common():
             rejected.add_row(reason, str(count))
         console.print(rejected)
+
+    console.print(
+        f"Stale summaries: {len(counts.stale_summaries)}"
+        + (
+            " (the text changed after an editor wrote or approved the summary: "
+            "`newsbrief summary show ID`, then edit or approve)"
+            if counts.stale_summaries
+            else ""
+        ),
+        highlight=False,
+    )
+    if counts.stale_summaries:
+        stale = Table()
+        stale.add_column("article")
+        stale.add_column("title", overflow="fold")
+        for article_id, title in counts.stale_summaries[:STALE_LISTED]:
+            stale.add_row(article_id, escape(title))
+        if len(counts.stale_summaries) > STALE_LISTED:
+            stale.add_row(f"… and {len(counts.stale_summaries) - STALE_LISTED} more", "")
+        console.print(stale)
 
     queues = Table(title="Queues", title_justify="left")
     for column in ("stage", "queue", "waiting", "in flight", "delayed", "oldest"):

@@ -52,6 +52,48 @@ def test_russian_abbreviations_do_not_end_sentences(text: str, expected: list[st
     assert split_sentences(text, "ru") == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # initials before a surname, and a street before its name
+            "Об этом сообщил А. С. Пушкин. Он живёт на ул. Ленина, д. 5.",
+            ["Об этом сообщил А. С. Пушкин.", "Он живёт на ул. Ленина, д. 5."],
+        ),
+        (  # "т. е." with a space, and money abbreviations inside a sentence
+            "Это, т. е. налог, вырос на 5 млн руб. за год. Об этом сообщил министр.",
+            ["Это, т. е. налог, вырос на 5 млн руб. за год.", "Об этом сообщил министр."],
+        ),
+        (
+            "Компания заработала 3,5 млрд. долл. в прошлом году. Выручка выросла.",
+            ["Компания заработала 3,5 млрд. долл. в прошлом году.", "Выручка выросла."],
+        ),
+        (  # a town and a university named after someone
+            "Он родился в г. Москве и учился в МГУ им. Ломоносова. Потом уехал.",
+            ["Он родился в г. Москве и учился в МГУ им. Ломоносова.", "Потом уехал."],
+        ),
+        (  # "и т. д." at the end of a sentence does end it
+            "Создать штаб, собрать людей и т. д. Но мы не можем. Всё.",
+            ["Создать штаб, собрать людей и т. д.", "Но мы не можем.", "Всё."],
+        ),
+    ],
+)
+def test_russian_initials_and_abbreviations(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "ru") == expected
+
+
+def test_russian_quotation_is_split_inside_and_keeps_its_attribution() -> None:
+    # from an RT article in ../shared/data/summarization/rt_ru (research use; one sentence)
+    text = (
+        "«Минюст США выкатил людоедский дедлайн до понедельника. Чувствуете, как веет "
+        "свободой?» — написала она. Она добавила, что выбора нет."
+    )
+    assert split_sentences(text, "ru") == [
+        "«Минюст США выкатил людоедский дедлайн до понедельника.",
+        "Чувствуете, как веет свободой?» — написала она.",
+        "Она добавила, что выбора нет.",
+    ]
+
+
 def test_paragraph_breaks_are_boundaries() -> None:
     text = "Title without a stop\n\nFirst one. Second one.\nThird one"
     assert split_sentences(text) == [

@@ -4,6 +4,8 @@ import pytest
 
 from newsbrief.sentences import split_sentences
 from newsbrief.summarizing import SUMMARIZER_VERSION, summarize, summarize_text
+from newsbrief.summarizing.extractive import default_sentences
+from newsbrief.summarizing.ranking import load_model
 
 from .samples import GERMAN_ARTICLE, RUSSIAN_ARTICLE, seed_title_and_body
 
@@ -121,6 +123,29 @@ def test_russian_article_is_summarized_from_its_own_sentences() -> None:
     positions = _positions(result.sentences, RUSSIAN_ARTICLE, "ru")
     assert positions == sorted(positions)
     assert not result.method.endswith("-neutral")
+
+
+def test_default_length_is_the_languages() -> None:
+    # English keeps the CNN/DM highlights' three; Russian's was chosen on RT leads
+    assert default_sentences("en") == default_sentences(None) == default_sentences("de") == 3
+    assert default_sentences("ru") == load_model("ru").default_sentences == 4
+    _, body = seed_title_and_body()
+
+    assert len(summarize(body, language="en").sentences) == 3
+    russian = summarize(RUSSIAN_ARTICLE, language="ru")
+    assert len(russian.sentences) == 4
+    assert len(summarize(RUSSIAN_ARTICLE, language="ru", length="medium").sentences) == 3
+    assert len(summarize(RUSSIAN_ARTICLE, language="ru", sentences=2).sentences) == 2
+    _positions(russian.sentences, RUSSIAN_ARTICLE, "ru")
+
+
+def test_russian_articles_are_ranked_by_the_russian_model() -> None:
+    assert load_model("ru") is not load_model("en")
+    assert load_model("en") is load_model(None) is load_model("de")
+    assert summarize(RUSSIAN_ARTICLE, language="ru").method == f"extractive-{load_model('ru').name}"
+    _, body = seed_title_and_body()
+    assert summarize(body, language="en").method == f"extractive-{load_model('en').name}"
+    assert load_model("ru").name != load_model("en").name
 
 
 def test_language_is_guessed_when_not_given() -> None:

@@ -52,12 +52,21 @@ def extract_articles(
     filename: str,
     content_type: str | None,
     known_furniture: Collection[str] = (),
+    received: str | None = None,
 ) -> list[ExtractedArticle]:
-    """The articles a file holds, as the parser finds them; rejects a file that holds none."""
+    """The articles a file holds, as the parser finds them; rejects a file that holds none.
+    ``received`` (ISO 8601, when the upload arrived) dates lines such as "вчера, 14:32"."""
+    from datetime import date
+
     from newsbrief.parsing import parse_upload
 
+    day = date.fromisoformat(received[:10]) if received and len(received) >= 10 else None
     return parse_upload(
-        data, filename=filename, content_type=content_type, known_furniture=known_furniture
+        data,
+        filename=filename,
+        content_type=content_type,
+        known_furniture=known_furniture,
+        received=day,
     )
 
 

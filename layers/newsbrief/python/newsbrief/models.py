@@ -19,6 +19,15 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
+class SummaryOrigin(StrEnum):
+    """Who made the summary readers see: the summarizer alone, the summarizer with an editor's
+    approval, or an editor."""
+
+    MACHINE = "machine"
+    APPROVED = "approved"
+    EDITOR = "editor"
+
+
 class SourceRef(BaseModel):
     """The uploaded object an article came from."""
 
@@ -81,6 +90,23 @@ class ParsedArticle(ArticleText):
     parser_version: str
 
 
+class EditorialSummary(BaseModel):
+    """A summary the newsroom owns: an editor's own bullets (origin ``editor``) or the machine's,
+    approved (origin ``approved``). The pipeline never replaces it; a parse of changed text marks
+    it ``stale`` until an editor writes or approves again."""
+
+    origin: SummaryOrigin
+    sentences: list[str]
+    # How the machine made an approved summary (extractive, bedrock:…); None for an editor's own.
+    method: str | None = None
+    editor: str
+    reviewed_at: str
+    note: str | None = None
+    # The digest of the article text the editor wrote or approved it against.
+    source_sha256: str
+    stale: bool = False
+
+
 class ArticleRecord(ArticleMetadata):
     """An article's item in the articles table: where it is in the pipeline, the metadata and
     size of its latest parse, its summary."""
@@ -98,6 +124,8 @@ class ArticleRecord(ArticleMetadata):
     keywords: list[str] = Field(default_factory=list)
     summary_method: str | None = None
     summary_version: str | None = None
+    # The newsroom's summary, when an editor wrote or approved one; kept across re-parses.
+    editorial: EditorialSummary | None = None
     duplicate_of: str | None = None
     # The article's place in the listing (its date, then its id): newest first.
     listing_sort: str | None = None
@@ -112,7 +140,9 @@ class ArticleRecord(ArticleMetadata):
 
 
 class Summary(BaseModel):
-    """The summarize stage's output, stored as JSON under the summaries prefix."""
+    """An article's summary as stored under the summaries prefix, one S3 version per change: the
+    summarize stage's output, or the newsroom's summary (an editor's or an approved one, with
+    who reviewed it, when, and the machine's keywords)."""
 
     schema_version: int = SUMMARY_SCHEMA_VERSION
     id: str
@@ -123,6 +153,11 @@ class Summary(BaseModel):
     language: str | None = None
     source_sha256: str | None = None
     created_at: str | None = None
+    origin: SummaryOrigin = SummaryOrigin.MACHINE
+    editor: str | None = None
+    reviewed_at: str | None = None
+    note: str | None = None
+    stale: bool = False
 
 
 class Rejection(BaseModel):

@@ -16,8 +16,15 @@ from aws_lambda_powertools.event_handler import (
     Response,
     content_types,
 )
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
+)
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.types import EventHandlerInstance
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel, ValidationError
 
@@ -92,6 +99,18 @@ def content_type(app: APIGatewayRestResolver) -> str | None:
     return headers.get("content-type") or headers.get("Content-Type")
 
 
+def api_url(app: APIGatewayRestResolver) -> str:
+    """The API's base URL as this request reached it, for the links in the events it puts
+    (API Gateway sets X-Forwarded-Proto; the stage is in the path on the execute-api host)."""
+    event = app.current_event
+    headers = event.headers
+    host = headers.get("host") or headers.get("Host") or ""
+    scheme = headers.get("x-forwarded-proto") or headers.get("X-Forwarded-Proto") or "http"
+    stage = event.request_context.stage
+    base = f"/{stage}" if stage and host.lower().endswith(".amazonaws.com") else ""
+    return f"{scheme}://{host}{base}"
+
+
 def json_response(status: int, model: BaseModel) -> Response[dict[str, Any]]:
     """A model answered with a status other than the route's 200."""
     return Response(
@@ -144,6 +163,24 @@ def aws_error(exc: Exception, logger: Logger) -> Response[Any]:
     return error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
 
 
+class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, with the bodies of the routes that take a model read as
+    JSON in UTF-8 only: it would parse forms and multipart too, and a multipart type without a
+    boundary or a body that is not UTF-8 escapes it as a bare ValueError (a 500)."""
+
+    def _get_body(self, app: EventHandlerInstance) -> dict[str, Any]:
+        headers = app.current_event.headers
+        kind = (headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+        if kind and kind != content_types.APPLICATION_JSON:
+            raise RequestUnsupportedContentType(f"unsupported content type {kind}", errors=[])
+        try:
+            body: dict[str, Any] = super()._get_body(app)
+        except UnicodeDecodeError as undecodable:
+            problem = {"type": "json_invalid", "loc": ("body",), "msg": "not UTF-8 text"}
+            raise RequestValidationError([problem]) from undecodable
+        return body
+
+
 def _cors() -> CORSConfig | None:
     origins = get_settings().cors_allowed_origins
     if not origins:
@@ -155,6 +192,7 @@ def resolver(logger: Logger) -> APIGatewayRestResolver:
     """The API's resolver: validated parameters, CORS from settings, Swagger UI, and every error
     answered as an ``ErrorResponse`` body."""
     app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+    app._request_validation_middleware = JsonBodyValidation()
     app.enable_swagger(path="/swagger", title=TITLE, version=VERSION)
 
     @app.exception_handler(ServiceError)
@@ -164,6 +202,14 @@ def resolver(logger: Logger) -> APIGatewayRestResolver:
     @app.exception_handler(RequestValidationError)
     def handle_validation_error(exc: RequestValidationError) -> Response[Any]:
         return invalid_request(exc.errors())
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def handle_unsupported_body(exc: RequestUnsupportedContentType) -> Response[Any]:
+        return error(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "the body must be JSON (Content-Type: application/json)",
+        )
 
     @app.exception_handler(ValidationError)
     def handle_model_error(exc: ValidationError) -> Response[Any]:

@@ -91,11 +91,18 @@ def event_publisher(api_url: str) -> EventPublisher:
     return EventPublisher(event_bus(), NewsroomEvents(api_url))
 
 
-def newsroom_service() -> NewsroomService:
-    """What the API's and the reader's routes call."""
+def newsroom_service(api_url: str | None = None) -> NewsroomService:
+    """What the API's and the reader's routes call; with ``api_url`` (an editor's change), it
+    announces what it stores on the bus, linked to that URL."""
     from newsbrief.service import NewsroomService
 
-    return NewsroomService(object_store(), article_repository(), search_index)
+    return NewsroomService(
+        object_store(),
+        article_repository(),
+        search_index,
+        get_settings().review_required,
+        event_publisher(api_url) if api_url else None,
+    )
 
 
 def parse_stage() -> ParseStage:
@@ -121,7 +128,12 @@ def index_stage() -> IndexStage:
     from newsbrief.pipeline.index import IndexStage
 
     return IndexStage(
-        object_store(), article_repository(), index_writer(), newsroom_events(), event_bus()
+        object_store(),
+        article_repository(),
+        index_writer(),
+        newsroom_events(),
+        event_bus(),
+        get_settings().review_required,
     )
 
 

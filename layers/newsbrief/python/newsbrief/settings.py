@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -47,6 +48,12 @@ class Settings(BaseModel):
     # The API's base URL, which each event links to. The stages have it from the template; the
     # API's own functions cannot (the API depends on them) and take it from their requests.
     api_url: str = Field(default="", alias="API_URL", pattern=r"^(https?://\S+)?$")
+    # The SummaryReview parameter: "required" shows readers only the newsroom's summaries.
+    summary_review: Literal["off", "required"] = Field(default="off", alias="SUMMARY_REVIEW")
+
+    @property
+    def review_required(self) -> bool:
+        return self.summary_review == "required"
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod

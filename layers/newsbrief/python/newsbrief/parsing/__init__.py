@@ -8,6 +8,7 @@ with a stable code and a readable reason. Heavy libraries are imported on first 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 from newsbrief.errors import RejectedUploadError
 from newsbrief.models import ExtractedArticle
@@ -29,11 +30,14 @@ def parse_upload(
     filename: str,
     content_type: str | None = None,
     known_furniture: Collection[str] = (),
+    received: date | None = None,
 ) -> list[ExtractedArticle]:
     """The articles in one uploaded file (a JSON list gives several, other formats one).
 
     ``known_furniture`` holds normalized lines learned to be boilerplate for the upload's
-    source; they are removed from the text. Raises ``RejectedUploadError`` for anything that
+    source; they are removed from the text. ``content_type`` is the upload's, with its
+    charset if it names one. ``received``, the day the upload arrived, dates the datelines
+    written relative to it ("вчера, 14:32"). Raises ``RejectedUploadError`` for anything that
     is not an article, and for nothing else that the data can cause.
     """
     from newsbrief.parsing import sniff
@@ -46,7 +50,7 @@ def parse_upload(
         content_type = None
         sniff.check_size(data)
     try:
-        return _parse(data, filename, content_type, known)
+        return _parse(data, filename, content_type, known, received)
     except RejectedUploadError:
         raise
     except RecursionError:
@@ -66,7 +70,11 @@ def parse_upload(
 
 
 def _parse(
-    data: bytes, filename: str, content_type: str | None, known: frozenset[str]
+    data: bytes,
+    filename: str,
+    content_type: str | None,
+    known: frozenset[str],
+    received: date | None,
 ) -> list[ExtractedArticle]:
     from newsbrief.parsing.sniff import Kind, binary_kind, text_kind
 
@@ -93,12 +101,12 @@ def _parse(
     if kind is Kind.HTML:
         from newsbrief.parsing.html import parse_html
 
-        return [parse_html(text, known_furniture=known)]
+        return [parse_html(text, known_furniture=known, received=received)]
     from newsbrief.parsing.text import parse_markdown, parse_text
 
     if kind is Kind.MARKDOWN:
-        return [parse_markdown(text, known_furniture=known)]
-    return [parse_text(text, known_furniture=known)]
+        return [parse_markdown(text, known_furniture=known, received=received)]
+    return [parse_text(text, known_furniture=known, received=received)]
 
 
 def html_to_text(html: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 
 from newsbrief.errors import RejectedUploadError
 
@@ -75,18 +76,23 @@ def build_article(
     *,
     content_type: str,
     known_furniture: Collection[str] = (),
+    received: date | None = None,
+    guessed_published: str | None = None,
 ) -> ExtractedArticle:
-    """Validate and assemble an article; rejects text too thin to be an article."""
+    """Validate and assemble an article; rejects text too thin to be an article. ``received``,
+    the day the document arrived, dates its relative datelines ("вчера, 14:32");
+    ``guessed_published`` is a date found by heuristics, used when neither the metadata nor a
+    dateline gives one."""
     body = [p for p in map(clean_paragraph, paragraphs) if p]
     body = drop_learned_furniture(body, known_furniture)
     # Bylines and datelines may open the text, before or after its title line.
-    lead = take_lead_credits(body)
+    lead = take_lead_credits(body, received)
     title = clean_inline(metadata.title or "")
     rest = lead.body
     if not title and rest:
         title, rest = title_from_text(rest)
     rest = drop_title_lines(rest, title)
-    lead = lead.followed_by(take_lead_credits(rest))
+    lead = lead.followed_by(take_lead_credits(rest, received))
     body = drop_closing_credits(lead.body)
     chars = sum(len(paragraph) for paragraph in body)
     if chars > MAX_TEXT_CHARS:
@@ -112,7 +118,7 @@ def build_article(
             "title": title[: TITLE_MAX_CHARS * 2],
             "paragraphs": body,
             "author": _clean_optional(metadata.author or lead.author),
-            "published": metadata.published or lead.published,
+            "published": _published(metadata.published, lead.published) or guessed_published,
             "language": language,
             "url": _clean_optional(metadata.url),
             "image": _clean_optional(metadata.image),
@@ -148,6 +154,14 @@ def _word_count(text: str) -> int:
     spaced = len(text.split())
     unspaced = len(_UNSPACED_SCRIPT.findall(text)) // 2
     return spaced + unspaced
+
+
+def _published(declared: str | None, dateline: str | None) -> str | None:
+    """The page's date, or the dateline's when the page gives none or the same day without
+    the time the dateline has."""
+    if declared and dateline and dateline.startswith(declared) and len(dateline) > len(declared):
+        return dateline
+    return declared or dateline
 
 
 def _clean_optional(value: str | None) -> str | None:

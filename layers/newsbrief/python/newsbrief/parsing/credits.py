@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from newsbrief.parsing.dates import normalize_date
 
@@ -19,7 +20,9 @@ _MAX_NAME_WORDS = 5
 _MAX_ROLE_WORDS = 4
 
 _BYLINE = re.compile(
-    r"^(?:(?:by|written by|words by|story by|text by)\s+|(?:authors?|авторы?|текст)\s*:\s*)"
+    r"^(?:(?:by|written by|words by|story by|text by|подготовил[аи]?)\s+"
+    r"|(?:authors?|авторы?(?:\s+(?:материала|статьи|текста))?|текст(?:\s+и\s+фото)?"
+    r"|материал\s+подготовил[аи]?)\s*:\s*)"
     r"(?P<names>\S.*)$",
     re.IGNORECASE,
 )
@@ -85,9 +88,10 @@ class LeadCredits:
         )
 
 
-def take_lead_credits(paragraphs: Sequence[str]) -> LeadCredits:
+def take_lead_credits(paragraphs: Sequence[str], reference: date | None = None) -> LeadCredits:
     """Bylines and datelines among the opening lines become author and date, and leave the
-    body; the first line that is neither ends the search."""
+    body; the first line that is neither ends the search. ``reference``, the day the text was
+    received, dates lines such as "вчера, 14:32"."""
     author: str | None = None
     published: str | None = None
     taken = 0
@@ -96,10 +100,10 @@ def take_lead_credits(paragraphs: Sequence[str]) -> LeadCredits:
         if byline is not None:
             author = author or byline
         else:
-            date = dateline_date(paragraph)
-            if date is None:
+            day = dateline_date(paragraph, reference)
+            if day is None:
                 break
-            published = published or date
+            published = published or day
         taken += 1
     return LeadCredits(author, published, list(paragraphs[taken:]))
 
@@ -163,7 +167,7 @@ def _is_name(words: list[str]) -> bool:
     )
 
 
-def dateline_date(line: str) -> str | None:
+def dateline_date(line: str, reference: date | None = None) -> str | None:
     """The date of a dateline line ("NORTHFIELD — Thursday 27 August 2026", "9 June 2026",
     "Published: 3 March 2026"), None for any other line."""
     text = _short_line(line)
@@ -177,9 +181,9 @@ def dateline_date(line: str) -> str | None:
     for candidate in candidates:
         # A day and a year at least: "March 2026" or a lone "2026" is no date to publish.
         if len(_DIGIT_GROUPS.findall(candidate)) >= 2:
-            date = normalize_date(candidate)
-            if date:
-                return date
+            day = normalize_date(candidate, reference)
+            if day:
+                return day
     return None
 
 

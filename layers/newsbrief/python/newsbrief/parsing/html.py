@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -16,7 +17,7 @@ from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.article import Metadata, build_article, drop_title_lines
 from newsbrief.parsing.credits import drop_closing_credits
 from newsbrief.parsing.dates import normalize_date
-from newsbrief.parsing.ending import cut_after_story
+from newsbrief.parsing.ending import cut_after_story, opens_section
 from newsbrief.parsing.furniture import remove_furniture
 from newsbrief.parsing.limits import MAX_HTML_ELEMENTS, MAX_TEXT_CHARS
 from newsbrief.parsing.paragraphs import clean_inline, clean_paragraph
@@ -82,6 +83,29 @@ _UNSAFE_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_LINE_BREAK}]")
 _CODE_TAGS = ("script", "style", "template")
 _HIDDEN_TAGS = (*_CODE_TAGS, "noscript")
 _CODE_ELEMENTS = "//script[not(@type='application/ld+json')] | //style | //svg"
+# Tables that lay a page out rather than hold data (the usual way before CSS, still common on
+# older news sites) become plain blocks: extractors read a table cell by cell and keep or drop
+# it whole, which keeps a page's menus and teasers with its story. A data table has rows and
+# columns of short cells, no table inside it and no block of running text in a cell.
+_LAYOUT_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
+_DATA_TABLE_MARKS = ("caption", "thead", "th", "colgroup")
+_CELL_BLOCKS = ("form", "h1", "h2", "h3")
+_MAX_DATA_CELL_CHARS = 300
+# Blocks a browser does not show: an inline "display: none", or a class that every CSS
+# framework defines so ("hidden", "d-none", "none"). Pages keep other stories' teasers and
+# pop-ups there, which extractors otherwise read like any visible block.
+_HIDDEN_BLOCKS = (
+    "//*[self::div or self::section or self::ul or self::aside]"
+    "[contains(@style, 'none') or contains(@class, 'hid') or contains(@class, 'none')]"
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*none", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|none|hide|is-hidden)(?:\s|$)")
+# "hidden md:block", "d-none d-lg-block": hidden on some screens only.
+_SHOWN_ON_SOME_SCREENS = re.compile(
+    r"\w:(?:block|flex|inline|grid|table|contents)|\bd-\w+-(?!none)"
+)
+# A hidden block holding this share of the page's text is the page itself, shown by a script.
+_MAX_HIDDEN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -111,6 +135,8 @@ def parse_page(html: str) -> Page:
     visible_chars = _check_and_trim(tree)
     _drop_code(tree)
     _drop_captions(tree)
+    _unwrap_layout_tables(tree)
+    _drop_hidden(tree, visible_chars)
     normalize_whitespace(tree)
     return Page(tree, visible_chars)
 
@@ -248,6 +274,58 @@ def _drop_captions(tree: HtmlElement) -> None:
         names_caption = element.tag == "figcaption" or _CAPTION_CLASS.search(element.get("class"))
         if names_caption and len(element.text_content()) <= _MAX_CAPTION_CHARS:
             element.drop_tree()
+
+
+def _drop_hidden(tree: HtmlElement, visible_chars: int) -> None:
+    """Blocks the page hides from its readers (not the page's own text that a script shows)."""
+    for element in tree.xpath(_HIDDEN_BLOCKS):
+        classes = element.get("class") or ""
+        hidden = _HIDDEN_STYLE.search(element.get("style") or "") or (
+            _HIDDEN_CLASS.search(classes) and not _SHOWN_ON_SOME_SCREENS.search(classes)
+        )
+        if hidden and _non_space_chars(element.text_content()) < _MAX_HIDDEN_SHARE * (
+            visible_chars
+        ):
+            element.drop_tree()
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Layout tables become nested ``<div>`` blocks, one per row and per cell."""
+    layout = {table for table in tree.iter("table") if not _is_data_table(table)}
+    if not layout:
+        return
+    parts = [
+        element
+        for element in tree.iter(*_LAYOUT_TABLE_PARTS)
+        if element in layout or _nearest_table(element) in layout
+    ]
+    for element in parts:
+        element.tag = "div"
+        for key in ("width", "cellpadding", "cellspacing", "border", "colspan", "rowspan"):
+            element.attrib.pop(key, None)
+
+
+def _nearest_table(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterancestors("table"), None)
+
+
+def _is_data_table(table: HtmlElement) -> bool:
+    """Rows and columns of short cells, no table inside (see _LAYOUT_TABLE_PARTS)."""
+    if table.get("role") == "presentation":
+        return False
+    if next(table.iterdescendants("table"), None) is not None:
+        return False
+    rows = list(table.iter("tr"))
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return False
+    if next(table.iter(*_DATA_TABLE_MARKS), None) is not None:
+        return True
+    for cell in table.iter("td"):
+        if next(cell.iter(*_CELL_BLOCKS), None) is not None:
+            return False
+        if len(cell.text_content()) > _MAX_DATA_CELL_CHARS:
+            return False
+    return True
 
 
 def drop_writer_and_site_blocks(tree: HtmlElement) -> None:
@@ -396,22 +474,37 @@ def html_to_text(html: str) -> str:
 
 def _story_paragraphs(lines: list[str]) -> list[str]:
     """The extracted lines without furniture and without what follows the story's end."""
+    # Some section headings that are furniture too ("Ссылки по теме:") still end the story;
+    # other furniture (a sign-up prompt, which may stand inside the story) goes first.
     keep = remove_furniture(lines)
-    return cut_after_story([line for line, kept in zip(lines, keep, strict=True) if kept])
+    candidates = [
+        (line, kept) for line, kept in zip(lines, keep, strict=True) if kept or opens_section(line)
+    ]
+    story = cut_after_story([line for line, _ in candidates])
+    return [line for line, kept in candidates[: len(story)] if kept]
 
 
 def parse_html(
-    html: str, *, known_furniture: Collection[str], url: str | None = None
+    html: str,
+    *,
+    known_furniture: Collection[str],
+    url: str | None = None,
+    received: date | None = None,
 ) -> ExtractedArticle:
     page = parse_page(html)
     # The date search is faster without the JSON-LD scripts, which are read before they go.
     declared = declared_metadata(page.tree)
     _drop_scripts(page.tree)
-    metadata = page_metadata(page.tree, declared, url)
+    metadata, guessed_date = page_metadata(page.tree, declared, url)
     drop_writer_and_site_blocks(page.tree)
     paragraphs = _story_paragraphs(main_text_lines(page, url))
     return build_article(
-        paragraphs, metadata, content_type="text/html", known_furniture=known_furniture
+        paragraphs,
+        metadata,
+        content_type="text/html",
+        known_furniture=known_furniture,
+        received=received,
+        guessed_published=guessed_date,
     )
 
 
@@ -432,19 +525,21 @@ def html_fragment_paragraphs(fragment: str) -> list[str]:
 # ---- metadata -------------------------------------------------------------------------------
 
 
-def page_metadata(tree: HtmlElement, declared: dict[str, Any], url: str | None) -> Metadata:
-    """The article's metadata: what the page declares first, then trafilatura's heuristics
-    (which include htmldate for the publication date)."""
+def page_metadata(
+    tree: HtmlElement, declared: dict[str, Any], url: str | None
+) -> tuple[Metadata, str | None]:
+    """The article's metadata: what the page declares first, then trafilatura's heuristics;
+    and htmldate's guess at the publication date, which a dateline in the text outranks."""
     from trafilatura.metadata import extract_metadata
 
     found = extract_metadata(tree, default_url=url)
     site_name = declared.get("site_name") or found.sitename
     title = declared.get("title") or found.title or _first_text(tree, "//h1")
     page_url = declared.get("url") or found.url or url
-    return Metadata(
+    metadata = Metadata(
         title=strip_site_name(title, site_name) if title else None,
         author=declared.get("author") or found.author,
-        published=declared.get("published") or normalize_date(found.date),
+        published=declared.get("published"),
         modified=declared.get("modified"),
         language=declared.get("language"),
         url=page_url,
@@ -452,6 +547,7 @@ def page_metadata(tree: HtmlElement, declared: dict[str, Any], url: str | None) 
         section=declared.get("section") or (found.categories[0] if found.categories else None),
         tags=declared.get("tags") or list(found.tags or []),
     )
+    return metadata, normalize_date(found.date)
 
 
 def strip_site_name(title: str, site_name: str | None) -> str:

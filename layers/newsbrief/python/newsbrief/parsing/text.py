@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from datetime import date
 
 from newsbrief.models import ExtractedArticle
 from newsbrief.parsing.article import Metadata, blocks_from_lines, build_article
@@ -29,7 +30,11 @@ _HARD_BREAK = re.compile(r"(?:\S {2,}|\\)$")
 
 
 def parse_text(
-    text: str, *, known_furniture: Collection[str], title: str | None = None
+    text: str,
+    *,
+    known_furniture: Collection[str],
+    title: str | None = None,
+    received: date | None = None,
 ) -> ExtractedArticle:
     """A plain-text article: the title is the first line (or given); blank lines separate
     blocks, and the hard-wrapped lines of a block join into its paragraphs."""
@@ -40,10 +45,13 @@ def parse_text(
         Metadata(title=title),
         content_type="text/plain",
         known_furniture=known_furniture,
+        received=received,
     )
 
 
-def parse_markdown(text: str, *, known_furniture: Collection[str]) -> ExtractedArticle:
+def parse_markdown(
+    text: str, *, known_furniture: Collection[str], received: date | None = None
+) -> ExtractedArticle:
     """A Markdown article: the title is the first heading (else the first line); inline
     markup is reduced to its text; the lines of a paragraph join (hard breaks stay)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -54,6 +62,7 @@ def parse_markdown(text: str, *, known_furniture: Collection[str]) -> ExtractedA
         Metadata(title=heading),
         content_type="text/markdown",
         known_furniture=known_furniture,
+        received=received,
     )
 
 

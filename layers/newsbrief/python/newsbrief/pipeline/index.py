@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger
 from newsbrief.announcements.details import BusEvent
 from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.articles import index_document
+from newsbrief.editorial import shown_summary
 from newsbrief.events import ObjectEvent
 from newsbrief.models import ParsedArticle
 from newsbrief.settings import SUMMARIES_PREFIX
@@ -55,12 +56,15 @@ class IndexStage:
         index: IndexWriter,
         events: NewsroomEvents,
         bus: EventBus,
+        review_required: bool = False,
     ) -> None:
         self._objects = objects
         self._articles = articles
         self._index = index
         self._events = events
         self._bus = bus
+        # Search uses the summary readers are shown, as the record has it now.
+        self._review_required = review_required
         self._pending: dict[str, _Pending] = {}
 
     def collect(self, message_id: str, events: Iterable[ObjectEvent]) -> None:
@@ -89,13 +93,17 @@ class IndexStage:
         except ObjectMissingError:
             logger.info("summary or article vanished before indexing", extra={"id": article_id})
             return None
-        if summary.source_sha256 != article.content_sha256 or not self._articles.is_current(
-            article_id, article.content_sha256
+        record = self._articles.get(article_id)
+        if (
+            summary.source_sha256 != article.content_sha256
+            or record is None
+            or record.content_sha256 != article.content_sha256
         ):
             logger.info("skipping a superseded summary", extra={"id": article_id})
             return None
-        change = _Pending(index_document(article, summary), article.content_sha256, article)
-        return article_id, change
+        shown = shown_summary(record, self._review_required).sentences
+        document = index_document(article, summary.model_copy(update={"sentences": shown}))
+        return article_id, _Pending(document, article.content_sha256, article)
 
     def flush(self, remaining: Callable[[], float]) -> FlushOutcome:
         """Writes what the batch collected within ``remaining()`` seconds, then announces it."""

@@ -73,8 +73,12 @@ class ParseStage:
             sequencer=event.sequencer,
         )
         try:
-            extracted = extract_articles(upload.data, event.key, upload.content_type)
-            extracted = self._without_learned_furniture(upload.data, event, extracted)
+            extracted = extract_articles(
+                upload.data, event.key, upload.content_type, received=event.event_time
+            )
+            extracted = self._without_learned_furniture(
+                upload.data, upload.content_type, event, extracted
+            )
         except RejectedUploadError as rejection:
             return self._reject(event, source, rejection)
 
@@ -94,7 +98,11 @@ class ParseStage:
         return ParseOutcome(article_ids=recorded, events=deleted)
 
     def _without_learned_furniture(
-        self, data: bytes, event: ObjectEvent, extracted: list[ExtractedArticle]
+        self,
+        data: bytes,
+        content_type: str | None,
+        event: ObjectEvent,
+        extracted: list[ExtractedArticle],
     ) -> list[ExtractedArticle]:
         """Lines that recur across uploads of one source are boilerplate for that source."""
         if self._furniture is None:
@@ -110,7 +118,9 @@ class ParseStage:
             self._furniture.remember(source, candidates, upload_id)
         if not known:
             return extracted
-        return extract_articles(data, event.key, None, known_furniture=known)
+        return extract_articles(
+            data, event.key, content_type, known_furniture=known, received=event.event_time
+        )
 
     def _reject(
         self, event: ObjectEvent, source: SourceRef, rejection: RejectedUploadError

@@ -10,7 +10,9 @@ from aws_lambda_powertools import Logger
 from newsbrief.announcements.details import BusEvent
 from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.articles import summarize_article
+from newsbrief.editorial import summary_document
 from newsbrief.events import ObjectEvent
+from newsbrief.models import ArticleRecord, EditorialSummary
 from newsbrief.settings import PARSED_PREFIX
 from newsbrief.storage.articles import ArticleRepository, StaleUpdateError, now_iso
 from newsbrief.storage.objects import ObjectMissingError, ObjectStore, article_id_from_key
@@ -70,9 +72,34 @@ class SummarizeStage:
             bedrock_model_id=self._bedrock_model_id,
         )
         try:
-            self._articles.record_summarized(summary)
+            record = self._articles.record_summarized(summary)
         except StaleUpdateError:
             return SummarizeOutcome(None)
-        self._objects.put_summary(summary)
+        # The newsroom's summary is never replaced: the stored document carries it over the new
+        # machine summary (a redelivery, a resummarize, a re-upload), marked stale if the text
+        # it was written against changed.
+        editorial, stale = self._newsroom_summary(record)
+        self._objects.put_summary(summary_document(summary, editorial))
         ready = self._events.summary_ready(article, summary)
-        return SummarizeOutcome(article_id, summary.method, [ready])
+        return SummarizeOutcome(article_id, summary.method, [ready, *stale])
+
+    def _newsroom_summary(
+        self, record: ArticleRecord
+    ) -> tuple[EditorialSummary | None, list[BusEvent]]:
+        """The newsroom's summary to keep, and the Summary Stale event if this parse made it
+        stale."""
+        editorial = record.editorial
+        if editorial is None or editorial.stale:
+            return editorial, []
+        if editorial.source_sha256 == record.content_sha256:
+            return editorial, []
+        marked = self._articles.mark_summary_stale(record.id, str(record.content_sha256))
+        if marked is None or marked.editorial is None:
+            # A newer parse or an editor got there first; what the record holds now counts.
+            current = self._articles.get(record.id)
+            return (current.editorial if current else None), []
+        logger.info("the newsroom's summary is stale", extra={"id": record.id})
+        stale = self._events.summary_stale(
+            marked, marked.editorial.reviewed_at, marked.editorial.editor
+        )
+        return marked.editorial, [stale]

@@ -19,6 +19,7 @@ from newsbrief import aws_errors
 from newsbrief.models import (
     ArticleMetadata,
     ArticleRecord,
+    EditorialSummary,
     LearnedFurniture,
     ParsedArticle,
     Status,
@@ -176,8 +177,10 @@ class ArticleRepository:
             {},
         )
 
-    def record_summarized(self, summary: Summary) -> None:
-        self._conditional_on_content(
+    def record_summarized(self, summary: Summary) -> ArticleRecord:
+        """Records the machine summary; the newsroom's summary, if any, stays. Returns the
+        record as it is now."""
+        return self._conditional_on_content(
             summary.id,
             summary.source_sha256,
             "SET #status = :status, summary = :sentences, "
@@ -204,6 +207,39 @@ class ArticleRepository:
         else:
             expression += " REMOVE duplicate_of"
         self._conditional_on_content(article_id, content_sha256, expression, values)
+
+    def record_editorial(self, article_id: str, editorial: EditorialSummary) -> ArticleRecord:
+        """Stores the newsroom's summary, if the article's text is still the one it was written
+        or approved against (else StaleUpdateError). Returns the record as it is now."""
+        return self._conditional_on_content(
+            article_id,
+            editorial.source_sha256,
+            "SET editorial = :editorial, updated_at = :now",
+            {":editorial": editorial.model_dump(mode="json"), ":now": now_iso()},
+        )
+
+    def mark_summary_stale(self, article_id: str, content_sha256: str) -> ArticleRecord | None:
+        """Marks the newsroom's summary stale when the article's text (``content_sha256``, its
+        current parse) is no longer the one it was written against. Returns the record, or
+        None when there is nothing to mark (no such summary, already stale, or a newer parse)."""
+        try:
+            with _condition_failure_raises(article_id):
+                response = self._table.update_item(
+                    Key={"id": article_id},
+                    UpdateExpression="SET editorial.stale = :true, updated_at = :now",
+                    ConditionExpression="content_sha256 = :sha AND attribute_exists(editorial) "
+                    "AND editorial.source_sha256 <> :sha AND editorial.stale = :false",
+                    ExpressionAttributeValues={
+                        ":sha": content_sha256,
+                        ":true": True,
+                        ":false": False,
+                        ":now": now_iso(),
+                    },
+                    ReturnValues="ALL_NEW",
+                )
+        except StaleUpdateError:
+            return None
+        return ArticleRecord.model_validate(response["Attributes"])
 
     def is_current(self, article_id: str, content_sha256: str | None) -> bool:
         record = self.get(article_id)
@@ -282,9 +318,14 @@ class ArticleRepository:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def list_records(
-        self, limit: int, cursor: str | None = None, language: str | None = None
+        self,
+        limit: int,
+        cursor: str | None = None,
+        language: str | None = None,
+        stale_only: bool = False,
     ) -> tuple[list[ArticleRecord], str | None]:
-        """Newest first across the listing shards; the cursor keeps each shard's position."""
+        """Newest first across the listing shards; the cursor keeps each shard's position.
+        ``stale_only``: only articles whose newsroom summary is stale."""
         positions: dict[str, str | None] = (
             _decode_cursor(cursor) if cursor else dict.fromkeys(_shard_names(), "")
         )
@@ -293,7 +334,7 @@ class ArticleRepository:
         for shard, position in positions.items():
             if position is None:
                 continue
-            found = self._query_shard(shard, position, limit, language)
+            found = self._query_shard(shard, position, limit, language, stale_only)
             returned[shard] = len(found)
             candidates.extend((str(item["listing_sort"]), shard, item) for item in found)
         candidates.sort(key=lambda entry: entry[0], reverse=True)
@@ -312,7 +353,7 @@ class ArticleRepository:
         return items, _encode_cursor(next_positions) if more and page else None
 
     def _query_shard(
-        self, shard: str, before: str, limit: int, language: str | None
+        self, shard: str, before: str, limit: int, language: str | None, stale_only: bool
     ) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "IndexName": "ListingIndex",
@@ -324,10 +365,16 @@ class ArticleRepository:
         }
         if before:
             kwargs["ExpressionAttributeValues"][":before"] = before
+        filters = []
         if language:
-            kwargs["FilterExpression"] = "#language = :language"
+            filters.append("#language = :language")
             kwargs["ExpressionAttributeNames"] = {"#language": "language"}
             kwargs["ExpressionAttributeValues"][":language"] = language
+        if stale_only:
+            filters.append("editorial.stale = :stale")
+            kwargs["ExpressionAttributeValues"][":stale"] = True
+        if filters:
+            kwargs["FilterExpression"] = " AND ".join(filters)
         found: list[dict[str, Any]] = []
         while len(found) < limit:
             response = self._table.query(**kwargs)
@@ -357,15 +404,18 @@ class ArticleRepository:
 
     def _conditional_on_content(
         self, article_id: str, content_sha256: str | None, expression: str, values: dict[str, Any]
-    ) -> None:
+    ) -> ArticleRecord:
+        names = {"#status": "status"} if "#status" in expression else {}
         with _condition_failure_raises(article_id):
-            self._table.update_item(
+            response = self._table.update_item(
                 Key={"id": article_id},
                 UpdateExpression=expression,
                 ConditionExpression="content_sha256 = :sha",
-                ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={**values, ":sha": content_sha256},
+                ReturnValues="ALL_NEW",
+                **({"ExpressionAttributeNames": names} if names else {}),
             )
+        return ArticleRecord.model_validate(response["Attributes"])
 
 
 class FurnitureRepository:

@@ -22,6 +22,15 @@ class ObjectMissingError(LookupError):
 
 
 @dataclass(frozen=True)
+class StoredSummary:
+    """One S3 version of an article's summaries/ object."""
+
+    version_id: str | None
+    written_at: str
+    summary: Summary
+
+
+@dataclass(frozen=True)
 class Upload:
     key: str
     data: bytes
@@ -105,6 +114,28 @@ class ObjectStore:
     def get_summary(self, article_id: str) -> Summary:
         return Summary.model_validate(self._get_json(summary_key(article_id)))
 
+    def summary_versions(self, article_id: str, limit: int) -> list[StoredSummary]:
+        """The article's summaries, newest first: the bucket keeps every version written."""
+        key = summary_key(article_id)
+        response = self._s3.list_object_versions(Bucket=self.bucket, Prefix=key, MaxKeys=limit)
+        stored = []
+        for version in response.get("Versions", []):
+            if version["Key"] != key:
+                continue
+            version_id = str(version["VersionId"])
+            with suppress(ObjectMissingError):
+                document = self._get_json(key, version_id)
+                stored.append(
+                    StoredSummary(
+                        version_id=version_id,
+                        written_at=version["LastModified"]
+                        .isoformat(timespec="seconds")
+                        .replace("+00:00", "Z"),
+                        summary=Summary.model_validate(document),
+                    )
+                )
+        return stored[:limit]
+
     def summary_exists(self, article_id: str) -> bool:
         return self._exists(summary_key(article_id))
 
@@ -148,9 +179,12 @@ class ObjectStore:
             Bucket=self.bucket, Key=key, Body=body, ContentType="application/json; charset=utf-8"
         )
 
-    def _get_json(self, key: str) -> dict[str, Any]:
+    def _get_json(self, key: str, version_id: str | None = None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        if version_id:
+            kwargs["VersionId"] = version_id
         with _missing_raises(key):
-            response = self._s3.get_object(Bucket=self.bucket, Key=key)
+            response = self._s3.get_object(**kwargs)
         document: dict[str, Any] = json.loads(response["Body"].read())
         return document
 

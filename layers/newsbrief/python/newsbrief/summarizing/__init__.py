@@ -1,8 +1,10 @@
 """Summaries and key phrases of articles.
 
 Extractive and deterministic: a summary is a few whole sentences of the article, in their
-order, picked by a small trained ranking model (``model.json``). English and Russian have stop
-words and stemming; other languages are ranked language-neutrally. ``bedrock`` holds the
+order, picked by a small trained ranking model (``model.json`` for English and the languages
+without a model of their own, ``model-ru.json`` for Russian), as many as asked for or the
+language's default. English and Russian have stop words and stemming; other languages are ranked
+language-neutrally. ``bedrock`` holds the
 optional abstractive path, which falls back to this one.
 """
 
@@ -38,7 +40,8 @@ def summarize(
     """Summarize an article body given as paragraphs.
 
     ``sentences`` (1–10) or ``length`` (short 1, medium 3, long 5) sets the size; the default
-    is 3. Raises ``ValueError`` for a count outside 1–10 or an unknown length.
+    is the language's (``default_sentences``: 3 for English). Raises ``ValueError`` for a count
+    outside 1–10 or an unknown length.
     """
     count = sentence_budget(sentences, length)
     return extract(paragraphs, title=title, language=language, count=count)

@@ -23,6 +23,7 @@ from newsbrief.sentences import split_sentences
 from newsbrief.summarizing.extractive import (
     SummaryResult,
     body_paragraphs,
+    default_sentences,
     extract,
     sentence_budget,
 )
@@ -107,6 +108,8 @@ def summarize_with_bedrock(
     extractive = extract(paragraphs, title=title, language=language, count=count)
     if client is None or not model_id:
         return extractive
+    if count is None:
+        count = default_sentences(extractive.language)
     body = body_paragraphs(paragraphs, title)
     try:
         response = client.converse(

@@ -4,7 +4,8 @@ Candidates are runs of one to three content words inside a sentence (a stop word
 punctuation ends a run). A word scores by how often its stem occurs, how early it first
 appears, whether the title has it and whether it is written as a name; a phrase scores by its
 words and by how often it recurs. Phrases are merged by their stems, so inflected Russian forms
-count together, and shown in their most frequent written form.
+count together, and shown in their most frequent written form (a Russian word alone: in the
+form most likely to be its dictionary form, see ``_display``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from collections import Counter, defaultdict
 
 from newsbrief.sentences import split_sentences
 from newsbrief.summarizing.extractive import body_paragraphs
-from newsbrief.summarizing.text import resolve_language, stemmer, stop_words, words
+from newsbrief.summarizing.text import (
+    not_keywords,
+    resolve_language,
+    stemmer,
+    stop_words,
+    words,
+)
 
 MAX_PHRASE_WORDS = 3
 _RUN_BREAK = re.compile(r"[^\w\s'’-]|\s[-–—]\s|_", re.UNICODE)
@@ -23,6 +30,8 @@ _RUN_BREAK = re.compile(r"[^\w\s'’-]|\s[-–—]\s|_", re.UNICODE)
 _SURFACE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # Without a stop-word list, short words are skipped; function words are mostly short.
 NEUTRAL_MIN_LENGTH = 4
+# How much more a word of the title counts (chosen on the tuning half of RT, bench/keywords.py).
+TITLE_WEIGHT = 4.0
 
 
 def _runs(sentence: str, stop: frozenset[str], min_length: int) -> list[list[str]]:
@@ -50,7 +59,7 @@ def extract_keywords(
         return []
     body = body_paragraphs(paragraphs, title)
     resolved = resolve_language(language, "\n".join(body))
-    stop = stop_words(resolved)
+    stop = stop_words(resolved) | not_keywords(resolved)
     min_length = 2 if stop else NEUTRAL_MIN_LENGTH
     stem = stemmer(resolved)
     title_stems = {stem(t) for t in words(title or "") if t not in stop}
@@ -81,7 +90,7 @@ def extract_keywords(
     def word_score(token_stem: str) -> float:
         score = math.log1p(stem_count[token_stem]) * (1.0 + 1.0 / (1.0 + first_seen[token_stem]))
         if token_stem in title_stems:
-            score *= 2.0
+            score *= TITLE_WEIGHT
         if capitalised[token_stem] * 2 >= stem_count[token_stem]:
             score *= 2.0
         return score
@@ -102,9 +111,32 @@ def extract_keywords(
         chosen.append(key)
         if len(chosen) == limit:
             break
-    return [_display(written[key], key, capitalised) for key in chosen]
+    names = {s for s in stem_count if capitalised[s] * 2 >= stem_count[s]}
+    return [_display(written[key], key, names, resolved) for key in chosen]
 
 
-def _display(forms: Counter[str], key: tuple[str, ...], capitalised: Counter[str]) -> str:
-    form = max(forms.items(), key=lambda item: (item[1], item[0]))[0]
-    return form if all(capitalised[s] for s in key) else form.lower()
+def _display(
+    forms: Counter[str], key: tuple[str, ...], names: set[str], language: str | None
+) -> str:
+    """The phrase as written most often; a Russian word alone in the form most likely to be
+    its dictionary form (no morphological dictionary in the layer: the shortest of its common
+    forms, then the nominative-looking ending). Words that are not names are lower-cased."""
+    if language == "ru" and len(key) == 1:
+        # the shortest of the common forms: "Эрдоган" of "Эрдогана", "теракт" of "теракте"
+        common = [item for item in forms.items() if item[1] * 4 >= max(forms.values())]
+        form = min(common, key=lambda item: (len(item[0]), _ending_rank(item[0]), -item[1]))[0]
+    else:
+        form = max(forms.items(), key=lambda item: (item[1], item[0]))[0]
+    words = form.split()
+    return " ".join(w if s in names else w.lower() for w, s in zip(words, key, strict=True))
+
+
+def _ending_rank(form: str) -> int:
+    """How likely a Russian form is the nominative among same-length forms of one stem:
+    "соглашение" before "соглашения", "Сирия" before "Сирии", "Москва" before "Москве"."""
+    ending = form[-2:].lower()
+    if ending == "ие":
+        return 0
+    if ending == "ия":
+        return 1
+    return 2 if ending[-1:] in "ая" else 3

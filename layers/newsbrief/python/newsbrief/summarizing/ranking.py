@@ -1,7 +1,8 @@
-"""The trained sentence-ranking model and the selection of summary sentences.
+"""The trained sentence-ranking models and the selection of summary sentences.
 
-The model is a small gradient-boosted tree ensemble over ``features.FEATURE_NAMES``, trained by
-``scripts/train_summarizer.py`` and shipped as ``model.json``. At load the trees become one
+A model is a small gradient-boosted tree ensemble over ``features.FEATURE_NAMES``, trained by
+``scripts/train_summarizer.py``: ``model-ru.json`` on Russian news (RT), ``model.json`` on
+English news (CNN/DM), which also ranks every other language. At load the trees become one
 Python expression of comparisons, so scoring needs no numerical library.
 """
 
@@ -16,6 +17,8 @@ from importlib import resources
 from newsbrief.summarizing.features import FEATURE_NAMES, Candidate
 
 MODEL_FILE = "model.json"
+# Languages with a model of their own; the rest use MODEL_FILE's.
+LANGUAGE_MODEL_FILES = {"ru": "model-ru.json"}
 _WORDS = FEATURE_NAMES.index("words")
 
 # A tree is a flat list of nodes: [feature, threshold, left, right] for a split, [value] for a
@@ -67,7 +70,8 @@ def _compile(base_score: float, length_penalty: float, trees: list[Tree]) -> Row
 
 @dataclass(frozen=True)
 class RankingModel:
-    """Boosted trees plus a linear cost on sentence length, and how repeats are blocked.
+    """Boosted trees plus a linear cost on sentence length, how repeats are blocked, and the
+    summary length the language gets when none is asked for.
 
     ROUGE F1 rewards brevity: the cost, tuned on training stories, trades a little relevance for
     shorter sentences. A candidate sharing ``blocking_trigrams`` or more word trigrams with the
@@ -79,6 +83,7 @@ class RankingModel:
     trees: list[Tree]
     length_penalty: float = 0.0
     blocking_trigrams: int = 1
+    default_sentences: int = 3
     score_rows: RowsScorer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -89,20 +94,25 @@ class RankingModel:
         return self.score_rows([row])[0]
 
 
+def load_model(language: str | None = None) -> RankingModel:
+    """The shipped model for ``language``, read once per process."""
+    return _load(LANGUAGE_MODEL_FILES.get(language or "", MODEL_FILE))
+
+
 @cache
-def load_model() -> RankingModel:
-    """The shipped model, read once per process."""
+def _load(file_name: str) -> RankingModel:
     data = json.loads(
-        resources.files("newsbrief.summarizing").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        resources.files("newsbrief.summarizing").joinpath(file_name).read_text(encoding="utf-8")
     )
     if tuple(data["features"]) != FEATURE_NAMES:
-        raise RuntimeError(f"{MODEL_FILE} was trained on other features; retrain it")
+        raise RuntimeError(f"{file_name} was trained on other features; retrain it")
     return RankingModel(
         data["name"],
         data["base_score"],
         data["trees"],
         data["length_penalty"],
         data["blocking_trigrams"],
+        data["default_sentences"],
     )
 
 

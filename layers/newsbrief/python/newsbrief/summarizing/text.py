@@ -26,7 +26,19 @@ _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 def stop_words(language: str | None) -> frozenset[str]:
     if language not in SUPPORTED_LANGUAGES:
         return frozenset()
-    data = resources.files("newsbrief.summarizing").joinpath(f"stopwords/{language}.txt")
+    return _word_list(f"{language}.txt")
+
+
+@cache
+def not_keywords(language: str | None) -> frozenset[str]:
+    """Words the language's news uses everywhere: no keyword, though not stop words."""
+    if language != "ru":
+        return frozenset()
+    return _word_list(f"{language}-not-keywords.txt")
+
+
+def _word_list(file_name: str) -> frozenset[str]:
+    data = resources.files("newsbrief.summarizing").joinpath(f"stopwords/{file_name}")
     words: set[str] = set()
     for line in data.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):

@@ -12,6 +12,8 @@
   var status = section.querySelector(".summary-status");
   var list = section.querySelector(".summary-sentences");
   var button = section.querySelector(".summary-button");
+  var origins = section.querySelectorAll(".summary-origin");
+  var pendingReview = section.querySelector(".summary-pending");
   var shown = false;
   var pending = null;
   // The API explains its errors in English: other pages say which HTTP status came back instead.
@@ -19,6 +21,14 @@
 
   function failed(reason) {
     return section.getAttribute("data-failed").replace("{reason}", reason);
+  }
+
+  // The labels are in the page (server-rendered, in the page's language); the answer says which.
+  function label(origin) {
+    var shown = origin === "editor" ? "editor" : origin ? "machine" : "";
+    Array.prototype.forEach.call(origins, function (element) {
+      element.hidden = element.getAttribute("data-origin") !== shown;
+    });
   }
 
   function chosenLength() {
@@ -72,7 +82,9 @@
           setState("error", failed(explained ? result.body.error.message : "HTTP " + result.response.status));
           return;
         }
+        pendingReview.hidden = !result.body.pending_review;
         show(result.body.summary);
+        label(result.body.pending_review ? "" : result.body.origin);
         setState("done", "");
       })
       .catch(function (error) {

@@ -46,11 +46,15 @@
   status.className = "newsbrief-summary-status";
   status.setAttribute("role", "status");
   status.hidden = true;
+  var origin = document.createElement("p");
+  origin.className = "newsbrief-summary-origin";
+  origin.hidden = true;
   var list = document.createElement("ol");
   list.className = "newsbrief-summary-sentences";
   list.hidden = true;
   box.appendChild(button);
   box.appendChild(status);
+  box.appendChild(origin);
   box.appendChild(list);
 
   var host = target ? document.getElementById(target) : null;
@@ -102,6 +106,15 @@
         while (list.firstChild) {
           list.removeChild(list.firstChild);
         }
+        if (summary.pending_review) {
+          origin.hidden = true;
+          list.hidden = true;
+          setState("done", text("pending"));
+          return;
+        }
+        // An editor's own is the newsroom's; the summarizer's, approved or not, is generated.
+        origin.textContent = text(summary.origin === "editor" ? "newsroom" : "machine");
+        origin.hidden = false;
         summary.summary.forEach(function (sentence) {
           var item = document.createElement("li");
           item.textContent = sentence;
