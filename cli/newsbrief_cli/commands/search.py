@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import html
+import re
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from newsbrief_cli.target import Target
+
+MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
 def register(commands: Any) -> None:
@@ -49,14 +54,18 @@ def run(args: argparse.Namespace, target: Target) -> int:
             f"{hit['score']:.2f}",
             hit["id"],
             (hit.get("published") or "")[:10],
-            f"[bold]{_plain(hit['title'])}[/]\n{_plain(hit.get('snippet') or '')}",
+            _title_and_snippet(hit["title"], hit.get("snippet") or ""),
         )
     Console().print(table)
     return 0
 
 
-def _plain(text: str) -> str:
-    """Article text shown as it is, never read as console markup."""
-    from rich.markup import escape
-
-    return escape(text)
+def _title_and_snippet(title: str, snippet: str) -> Text:
+    """The title in bold over the snippet, its matches highlighted. The API sends the snippet
+    as HTML (escaped text, matches in <mark>); the terminal gets its text, never console markup."""
+    cell = Text(title, style="bold")
+    cell.append("\n")
+    for index, part in enumerate(MARK.split(snippet)):
+        # The split alternates unmarked and marked parts.
+        cell.append(html.unescape(part), style="reverse" if index % 2 else "")
+    return cell
