@@ -17,7 +17,7 @@ from typing import Any
 from newsbrief.indexing.capacity import CapacityMeter, item_size
 
 # us-east-1 list prices (on-demand DynamoDB since its November 2024 price cut; S3 Standard,
-# SQS standard, Lambda arm64), as published on the AWS pricing pages.
+# SQS standard, Lambda arm64, EventBridge custom events), as published on the AWS pricing pages.
 PRICES_DATE = "2026-11 (unchanged since 2024-11)"
 DYNAMODB_WRITE_PER_MILLION = 0.625
 DYNAMODB_READ_PER_MILLION = 0.125
@@ -26,6 +26,9 @@ S3_READ_PER_THOUSAND = 0.0004  # GET, HEAD and the rest
 SQS_PER_MILLION = 0.40
 LAMBDA_ARM_PER_GB_SECOND = 0.0000133334
 LAMBDA_PER_MILLION_REQUESTS = 0.20
+# Each entry of a PutEvents request is billed as one event per started 64 KB of its payload.
+EVENTBRIDGE_PER_MILLION_EVENTS = 1.00
+EVENTBRIDGE_BILLING_CHUNK = 64 * 1024
 
 S3_WRITE_OPERATIONS = {"PutObject", "CopyObject", "PostObject", "ListObjectsV2", "ListObjects"}
 
@@ -34,6 +37,7 @@ S3_WRITE_OPERATIONS = {"PutObject", "CopyObject", "PostObject", "ListObjectsV2",
 class Meter:
     requests: Counter[str] = field(default_factory=Counter)
     capacity: CapacityMeter = field(default_factory=CapacityMeter)
+    billed_events: int = 0
     _clients: dict[str, Any] = field(default_factory=dict)
     _schemas: dict[str, list[str]] = field(default_factory=dict)
     _busy: bool = False
@@ -52,6 +56,8 @@ class Meter:
             return
         service = model.service_model.service_name
         self.requests[f"{service}:{model.name}"] += 1
+        if service == "events" and model.name == "PutEvents":
+            self.billed_events += billed_events(json.loads(params.get("body") or b"{}"))
         if service != "dynamodb":
             return
         # The serialized body is DynamoDB's wire form, whichever API (client or resource) built it.
@@ -148,6 +154,18 @@ class Meter:
     def sqs_cost(self) -> float:
         count = sum(n for name, n in self.requests.items() if name.startswith("sqs:"))
         return count * SQS_PER_MILLION / 1e6
+
+    def events_cost(self) -> float:
+        return self.billed_events * EVENTBRIDGE_PER_MILLION_EVENTS / 1e6
+
+
+def billed_events(request: dict[str, Any]) -> int:
+    """The events EventBridge bills for one PutEvents request (its wire form)."""
+    chunks = 0
+    for entry in request.get("Entries", []):
+        size = len(json.dumps(entry, separators=(",", ":")).encode())
+        chunks += -(-size // EVENTBRIDGE_BILLING_CHUNK)
+    return chunks
 
 
 def _key_label(table: str, key: dict[str, Any]) -> str:

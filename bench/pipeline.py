@@ -86,9 +86,10 @@ def run_stages(uploads: list[Upload], meter: Meter | None = None) -> StageRun:
     with mock_aws():
         runtime.reset()
         s3, sqs, dynamodb = (runtime.client(name) for name in ("s3", "sqs", "dynamodb"))
-        queue_urls = create_resources(spec, s3, sqs, dynamodb, runtime.client("events"))
+        events = runtime.client("events")
+        queue_urls = create_resources(spec, s3, sqs, dynamodb, events)
         if meter is not None:
-            for client in (dynamodb, s3, sqs, runtime.dynamodb().meta.client):
+            for client in (dynamodb, s3, sqs, events, runtime.dynamodb().meta.client):
                 meter.attach(client)
         functions: dict[str, Function] = {}
         pollers: dict[str, QueuePoller] = {}
@@ -180,6 +181,7 @@ def cost_per_thousand(copies: int, show_stages: bool) -> list[tuple[str, float, 
             sum(n for k, n in meter.requests.items() if k.startswith("sqs:")),
             meter.sqs_cost(),
         ),
+        ("EventBridge events", meter.billed_events, meter.events_cost()),
         (
             "DynamoDB WRU",
             meter.capacity.write_units,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,3 +64,22 @@ def test_units_follow_the_capacity_rules(dynamodb: Any) -> None:
     # 1 strongly consistent; 0.5 found + 0.5 for the key with no item; 0.5 for the scan page.
     assert meter.capacity.read_units == 1.0 + 0.5 + 0.5 + 0.5
     assert meter.requests["dynamodb:BatchGetItem"] == 1
+
+
+def test_put_events_are_billed_per_entry_and_started_64_kb(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        events = boto3.client("events", region_name="us-east-1")
+        meter = Meter()
+        meter.attach(events)
+        small = {"Source": "newsbrief", "DetailType": "Article Indexed", "Detail": "{}"}
+        # A detail of 100 KB is two 64 KB chunks: two billed events.
+        large = {**small, "Detail": json.dumps({"text": "x" * 100_000})}
+        events.put_events(Entries=[small, small, large])
+    assert meter.requests["events:PutEvents"] == 1
+    assert meter.billed_events == 4
+    assert meter.events_cost() == pytest.approx(4 / 1e6)
