@@ -46,15 +46,14 @@ ASSET_CACHE = "public, max-age=300"
 def base_path() -> str:
     """The path the stage is served under: ``/v1`` on the execute-api host, else nothing."""
     event = app.current_event
-    host = (event.headers.get("host") or event.headers.get("Host") or "").lower()
+    host = (event.headers.get("host") or "").lower()
     stage = event.request_context.stage
     return f"/{stage}" if stage and host.endswith(".amazonaws.com") else ""
 
 
 def reader() -> Reader:
     chosen = supported(query("lang"))
-    headers = app.current_event.headers
-    accepted = headers.get("accept-language") or headers.get("Accept-Language")
+    accepted = app.current_event.headers.get("accept-language")
     return Reader(
         runtime.newsroom_service(),
         base_path(),

@@ -95,8 +95,8 @@ def request_body(app: APIGatewayRestResolver) -> bytes:
 
 
 def content_type(app: APIGatewayRestResolver) -> str | None:
-    headers = app.current_event.headers
-    return headers.get("content-type") or headers.get("Content-Type")
+    # Powertools' event headers are case-insensitive.
+    return app.current_event.headers.get("content-type")
 
 
 def api_url(app: APIGatewayRestResolver) -> str:
@@ -104,8 +104,8 @@ def api_url(app: APIGatewayRestResolver) -> str:
     (API Gateway sets X-Forwarded-Proto; the stage is in the path on the execute-api host)."""
     event = app.current_event
     headers = event.headers
-    host = headers.get("host") or headers.get("Host") or ""
-    scheme = headers.get("x-forwarded-proto") or headers.get("X-Forwarded-Proto") or "http"
+    host = headers.get("host") or ""
+    scheme = headers.get("x-forwarded-proto") or "http"
     stage = event.request_context.stage
     base = f"/{stage}" if stage and host.lower().endswith(".amazonaws.com") else ""
     return f"{scheme}://{host}{base}"
