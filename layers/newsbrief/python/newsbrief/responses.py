@@ -69,15 +69,11 @@ class ArticleDetail(ArticleMetadata):
     updated_at: str | None = None
 
 
-class ArticleSummary(BaseModel):
-    """The summary readers are shown and where it came from: the machine's (``method`` says
-    how), the machine's approved by ``editor``, or an ``editor``'s own (``method`` null), with
-    when it was written or approved. ``pending_review``: review is required and no editor has
-    written or approved one, so ``summary`` is empty. ``stale``: the article's text changed
-    after the review."""
+class AttributedSummary(BaseModel):
+    """A summary and where it came from: the machine's (``method`` says how), the machine's
+    approved by ``editor``, or an ``editor``'s own (``method`` null), with when it was written
+    or approved. ``stale``: the article's text changed after the review."""
 
-    id: str
-    title: str | None
     summary: list[str]
     origin: SummaryOrigin
     method: str | None
@@ -85,21 +81,22 @@ class ArticleSummary(BaseModel):
     reviewed_at: str | None = None
     note: str | None = None
     stale: bool = False
+
+
+class ArticleSummary(AttributedSummary):
+    """The summary readers are shown. ``pending_review``: review is required and no editor has
+    written or approved one, so ``summary`` is empty."""
+
+    id: str
+    title: str | None
     pending_review: bool = False
 
 
-class SummaryVersion(BaseModel):
+class SummaryVersion(AttributedSummary):
     """One stored version of an article's summary (``version_id``: its S3 version)."""
 
     version_id: str | None
     written_at: str
-    summary: list[str]
-    origin: SummaryOrigin
-    method: str | None
-    editor: str | None = None
-    reviewed_at: str | None = None
-    note: str | None = None
-    stale: bool = False
 
 
 class SummaryHistory(BaseModel):
