@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from local.subscriptions import Subscription, subscribe
 from newsbrief import runtime
 from newsbrief.announcements.details import DetailType, schema_file_name
+from newsbrief.announcements.newsroom import NewsroomEvents
 from newsbrief.events import article_id_for
 from newsbrief.models import ArticleRecord
 
@@ -202,7 +203,9 @@ def test_the_api_announces_an_editors_change_through_the_runtimes_publisher(
 
     assert publisher.summary_edited(record, ["Night trams are back."], "A. Editor", None, "2")
     assert publisher.summary_approved(record, record.summary, "B. Editor", "1")
-    assert publisher.summary_stale(record, "2", "A. Editor")
+    # Summary Stale comes from the summarize stage, which returns it for its queue to put.
+    stale = NewsroomEvents("https://news-api.example/v1").summary_stale(record, "2", "A. Editor")
+    assert publisher.announce(stale)
 
     received = checked(cms.received())
     assert kinds(received) == ["Summary Edited", "Summary Approved", "Summary Stale"]

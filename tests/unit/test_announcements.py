@@ -247,10 +247,12 @@ def test_a_failed_call_is_retried_when_transient_and_not_when_denied() -> None:
 
 def test_the_api_announces_an_editors_change_in_one_call() -> None:
     fake = FakeEventBus()
-    publisher = EventPublisher(fake, NewsroomEvents(API_URL))
+    events = NewsroomEvents(API_URL)
+    publisher = EventPublisher(fake, events)
     assert publisher.summary_edited(RECORD, ["Shorter."], "A. Editor", None, "4")
     assert publisher.summary_approved(RECORD, SUMMARY.sentences, "B. Editor", "5")
-    assert publisher.summary_stale(RECORD, "5", "B. Editor")
+    # Summary Stale comes from the summarize stage, which returns it for its queue to put.
+    assert publisher.announce(events.summary_stale(RECORD, "5", "B. Editor"))
     assert [event.detail_type for event in fake.put_events] == [
         DetailType.SUMMARY_EDITED,
         DetailType.SUMMARY_APPROVED,

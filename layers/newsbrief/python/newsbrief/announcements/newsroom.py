@@ -84,9 +84,7 @@ class NewsroomEvents:
 
     def article_deleted(self, record: ArticleRecord, removal: str | None) -> BusEvent:
         """``removal``: the sequencer of the S3 event that removed or replaced its upload."""
-        return self._event(
-            ArticleDeleted, record.id, str(record.source_key or ""), record, (removal,)
-        )
+        return self._record_event(ArticleDeleted, record, (removal,))
 
     def summary_edited(
         self,
@@ -96,10 +94,8 @@ class NewsroomEvents:
         note: str | None,
         version: str,
     ) -> BusEvent:
-        return self._event(
+        return self._record_event(
             SummaryEdited,
-            record.id,
-            str(record.source_key or ""),
             record,
             (version,),
             summary=summary,
@@ -111,10 +107,8 @@ class NewsroomEvents:
     def summary_approved(
         self, record: ArticleRecord, summary: list[str], approved_by: str, version: str
     ) -> BusEvent:
-        return self._event(
+        return self._record_event(
             SummaryApproved,
-            record.id,
-            str(record.source_key or ""),
             record,
             (version,),
             summary=summary,
@@ -125,16 +119,24 @@ class NewsroomEvents:
     def summary_stale(self, record: ArticleRecord, version: str, editor: str | None) -> BusEvent:
         """``record``: the article as stored after its text changed under summary ``version``."""
         content_sha256 = str(record.content_sha256 or "")
-        return self._event(
+        return self._record_event(
             SummaryStale,
-            record.id,
-            str(record.source_key or ""),
             record,
             (version, content_sha256),
             version=version,
             editor=editor,
             content_sha256=content_sha256,
         )
+
+    def _record_event(
+        self,
+        model: type[ArticleEventDetail],
+        record: ArticleRecord,
+        state: tuple[str | None, ...],
+        **fields: Any,
+    ) -> BusEvent:
+        """An event about an article as its record in the table has it."""
+        return self._event(model, record.id, str(record.source_key or ""), record, state, **fields)
 
     def _event(
         self,

@@ -40,6 +40,3 @@ class EventPublisher:
         self, record: ArticleRecord, summary: list[str], approved_by: str, version: str
     ) -> bool:
         return self.announce(self._events.summary_approved(record, summary, approved_by, version))
-
-    def summary_stale(self, record: ArticleRecord, version: str, editor: str | None) -> bool:
-        return self.announce(self._events.summary_stale(record, version, editor))
