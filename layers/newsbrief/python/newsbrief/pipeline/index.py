@@ -27,11 +27,10 @@ logger = Logger(child=True)
 
 @dataclass
 class _Pending:
-    """What the batch's latest event of one article asks of the index (``document`` None: take
-    the article out; ``article``: the parse it was made from), and the messages that asked it."""
+    """What the batch's latest event of one article asks of the index: its document and the
+    parse it was made from, or neither (take the article out); and the messages that asked it."""
 
     document: IndexDocument | None
-    content_sha256: str
     article: ParsedArticle | None
     messages: set[str] = field(default_factory=set)
 
@@ -86,7 +85,7 @@ class IndexStage:
             # A summary written again after the removal means the article is back.
             if self._objects.summary_exists(article_id):
                 return None
-            return article_id, _Pending(None, "", None)
+            return article_id, _Pending(None, None)
         try:
             summary = self._objects.get_summary(article_id)
             article = self._objects.get_parsed(article_id)
@@ -103,7 +102,7 @@ class IndexStage:
             return None
         shown = shown_summary(record, self._review_required).sentences
         document = index_document(article, summary.model_copy(update={"sentences": shown}))
-        return article_id, _Pending(document, article.content_sha256, article)
+        return article_id, _Pending(document, article)
 
     def flush(self, remaining: Callable[[], float]) -> FlushOutcome:
         """Writes what the batch collected within ``remaining()`` seconds, then announces it."""
@@ -125,28 +124,29 @@ class IndexStage:
         """Writes part of the batch; idempotent, so a part may be written again after a failure.
         Returns the ``Article Indexed`` events of the articles it recorded indexed."""
         deletes = sorted(article_id for article_id, change in part if change.document is None)
-        upserts = {article_id: change for article_id, change in part if change.document is not None}
+        upserts = {
+            article_id: (change.document, change.article)
+            for article_id, change in part
+            if change.document is not None and change.article is not None
+        }
         if deletes:
             self._index.delete(deletes)
         if not upserts:
             return []
-        outcomes = self._index.upsert(
-            [change.document for change in upserts.values() if change.document is not None]
-        )
+        outcomes = self._index.upsert([document for document, _ in upserts.values()])
         indexed = []
         retired = []
         for outcome in outcomes:
-            change = upserts[outcome.id]
+            article = upserts[outcome.id][1]
             try:
                 self._articles.record_indexed(
-                    outcome.id, change.content_sha256, outcome.duplicate_of
+                    outcome.id, article.content_sha256, outcome.duplicate_of
                 )
             except StaleUpdateError:
                 if self._articles.get(outcome.id) is None:
                     retired.append(outcome.id)
                 continue
-            if change.article is not None:
-                indexed.append(self._events.article_indexed(change.article, outcome.duplicate_of))
+            indexed.append(self._events.article_indexed(article, outcome.duplicate_of))
         if retired:
             # Deleted while it was being indexed: leave no posting behind.
             self._index.delete(retired)
