@@ -36,6 +36,20 @@ class ServedStack:
     log_file: Path
 
 
+def stack_client(banner: Mapping[str, Any], service: str) -> Any:
+    """A client of the served stack's AWS (its moto server), as a newsroom's own tools have."""
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=banner["s3_endpoint"],
+        region_name="us-east-1",
+        # moto takes any credentials; these are its documented dummies, not a secret.
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106
+    )
+
+
 def stack_environment(banner_file: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of a stack on free ports whose banner goes to ``banner_file``."""
     environment = {

@@ -20,10 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from local.launch import served_stack
+from local.launch import served_stack, stack_client
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -142,13 +141,7 @@ def reader_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReaderSta
 
 
 def upload_and_wait(stack: ReaderStack, banner: dict[str, str]) -> dict[str, str]:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=banner["s3_endpoint"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = stack_client(banner, "s3")
     uploads = {name: (EXAMPLES / name).read_bytes() for name in SAMPLES}
     uploads["hostile.json"] = json.dumps(HOSTILE_STORY).encode()
     for name, body in uploads.items():

@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
+from local.launch import stack_client
 from newsbrief.events import article_id_for
 
 NEWSBRIEF = str(Path(sys.executable).with_name("newsbrief"))
@@ -68,16 +69,6 @@ def rows(output: str) -> dict[str, tuple[int, str]]:
         if match:
             found[match.group(1)] = (int(match.group(2)), match.group(3))
     return found
-
-
-def client(banner: dict[str, str], service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=banner["s3_endpoint"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def test_every_command_has_help():
@@ -193,7 +184,7 @@ def test_an_interrupted_import_finishes_on_the_next_run_without_duplicates(
         # Cheap for the pipeline: rejected as binary at once.
         (folder / f"scan-{n:02}.txt").write_bytes(os.urandom(16 * 1024))
     manifest = tmp_path / "manifest.sqlite3"
-    s3 = client(local_stack, "s3")
+    s3 = stack_client(local_stack, "s3")
     prefix = "incoming/interrupted/"
 
     def uploaded() -> list[str]:
@@ -278,7 +269,7 @@ def test_a_dead_lettered_upload_is_seen_by_status_and_redriven_once_fixed(
 ):
     # An upload archived straight to Glacier cannot be read until it is restored: the parse
     # stage fails on it until its message lands in the dead-letter queue.
-    s3, sqs = client(local_stack, "s3"), client(local_stack, "sqs")
+    s3, sqs = stack_client(local_stack, "s3"), stack_client(local_stack, "sqs")
     key = "incoming/archived/cold storage.md"
     s3.put_object(
         Bucket=local_stack["bucket"], Key=key, Body=story(40).encode(), StorageClass="GLACIER"
@@ -355,7 +346,7 @@ def test_resummarize_and_reindex_through_the_tool(
         lambda: table.get_item(Key={"id": article_id})["Item"]["summary_version"] != "0-old"
     )
 
-    summaries = client(local_stack, "s3").list_objects_v2(
+    summaries = stack_client(local_stack, "s3").list_objects_v2(
         Bucket=local_stack["bucket"], Prefix="summaries/"
     )["KeyCount"]
     result = newsbrief(banner_file, manifest, "reindex")

@@ -9,11 +9,10 @@ import signal
 import time
 from pathlib import Path
 
-import boto3
 import pytest
 
 from local.iam_check import check, function_roles, load_unexercised, read_calls
-from local.launch import served_stack
+from local.launch import served_stack, stack_client
 from local.template import read_stack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,13 +42,7 @@ def alive(pid: int) -> bool:
 
 
 def wait_until_indexed(banner: dict[str, str], table: str, key: str) -> str:
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=banner["s3_endpoint"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = stack_client(banner, "dynamodb")
     deadline = time.monotonic() + 90
     status = ""
     while time.monotonic() < deadline and status != "indexed":
@@ -95,13 +88,7 @@ def test_every_function_instance_runs_in_its_own_process_and_all_stop_at_once(
         assert len(stack_children) == instances + 2
 
         if upload:
-            s3 = boto3.client(
-                "s3",
-                endpoint_url=banner["s3_endpoint"],
-                region_name="us-east-1",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            s3 = stack_client(banner, "s3")
             key = "incoming/processes/seed.txt"
             body = (FIXTURES / "seed-article.txt").read_bytes()
             s3.put_object(Bucket=banner["bucket"], Key=key, Body=body)

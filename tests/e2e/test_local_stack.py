@@ -9,8 +9,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
+
+from local.launch import stack_client
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -29,13 +30,7 @@ def test_banner_names_the_endpoints(local_stack: dict[str, str]):
 
 
 def test_an_s3_upload_is_visible_through_the_api(local_stack: dict[str, str]):
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=local_stack["s3_endpoint"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = stack_client(local_stack, "s3")
     key = "incoming/seed story.txt"
     s3.put_object(
         Bucket=local_stack["bucket"], Key=key, Body=(FIXTURES / "seed-article.txt").read_bytes()

@@ -9,9 +9,9 @@ import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
+from local.launch import stack_client
 from local.subscriptions import Subscription, subscribe
 from newsbrief.events import article_id_for
 
@@ -25,21 +25,11 @@ STORY = (
 )
 
 
-def client(banner: dict[str, str], service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=banner["s3_endpoint"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 @pytest.fixture(scope="module")
 def cms(local_stack: dict[str, str]) -> Iterator[Subscription]:
     yield subscribe(
-        client(local_stack, "events"),
-        client(local_stack, "sqs"),
+        stack_client(local_stack, "events"),
+        stack_client(local_stack, "sqs"),
         local_stack["event_bus"],
         "cms-e2e",
     )
@@ -72,7 +62,7 @@ def test_an_articles_life_reaches_a_cms_subscribed_to_the_banners_bus(
     local_stack: dict[str, str], cms: Subscription
 ) -> None:
     key = "incoming/e2e-events-ferry.txt"
-    client(local_stack, "s3").put_object(
+    stack_client(local_stack, "s3").put_object(
         Bucket=local_stack["bucket"], Key=key, Body=STORY.encode(), ContentType="text/plain"
     )
     article_id = article_id_for(key)
@@ -99,7 +89,7 @@ def test_a_rejected_upload_reaches_the_cms_with_its_reason(
     local_stack: dict[str, str], cms: Subscription
 ) -> None:
     key = "incoming/e2e-events-empty.txt"
-    client(local_stack, "s3").put_object(
+    stack_client(local_stack, "s3").put_object(
         Bucket=local_stack["bucket"], Key=key, Body=b"", ContentType="text/plain"
     )
     [rejected] = events_of(cms, article_id_for(key), {"Article Rejected"})
